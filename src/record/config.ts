@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+export const recordingConfigSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    /** file:<dir> or gs://<bucket>/<prefix> */
+    store: z.string().regex(/^(file:|gs:\/\/)/, 'must start with file: or gs://').default('file:./data/sessions'),
+    gcsEndpoint: z.string().url().optional(),
+    spoolDir: z.string().default('./data/spool'),
+    spoolMaxBytes: z.number().int().positive().default(1024 * 1024 * 1024),
+    /** When the spool is full: serve without recording (open) or refuse with 503 (closed). */
+    whenFull: z.enum(['open', 'closed']).default('open'),
+    batchMaxBytes: z.number().int().positive().default(4 * 1024 * 1024),
+    batchMaxAgeMs: z.number().int().positive().default(1000),
+    /** Path of a public JWK that seals redacted originals; absent: originals are not kept. */
+    sealKey: z.string().optional(),
+    /** Header carrying a session id, besides x-claude-code-session-id. */
+    sessionHeader: z.string().default('x-claude-code-session-id'),
+  })
+  .default({
+    enabled: true,
+    store: 'file:./data/sessions',
+    spoolDir: './data/spool',
+    spoolMaxBytes: 1024 * 1024 * 1024,
+    whenFull: 'open',
+    batchMaxBytes: 4 * 1024 * 1024,
+    batchMaxAgeMs: 1000,
+    sessionHeader: 'x-claude-code-session-id',
+  });
+
+export type RecordingConfig = z.infer<typeof recordingConfigSchema>;
