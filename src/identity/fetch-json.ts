@@ -1,0 +1,69 @@
+/**
+ * GETs a small JSON document (OIDC discovery, a JWKS) with a deadline and a size bound, so a
+ * slow or hostile issuer can neither hold a request nor fill memory.
+ */
+export interface FetchJsonOptions {
+  fetch: typeof fetch;
+  timeoutMs: number;
+  maxBytes?: number;
+}
+
+export async function fetchJson(url: string, options: FetchJsonOptions): Promise<unknown> {
+  const maxBytes = options.maxBytes ?? 256 * 1024;
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  let response: Response;
+  try {
+    response = await options.fetch(url, { headers: { accept: 'application/json' }, signal, redirect: 'error' });
+  } catch (error) {
+    throw new Error(signal.aborted ? `no answer within ${options.timeoutMs} ms` : `unreachable (${describe(error)})`);
+  }
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => {});
+    throw new Error(`HTTP ${response.status}`);
+  }
+  let text: string;
+  try {
+    text = await readBounded(response, maxBytes);
+  } catch (error) {
+    throw new Error(signal.aborted ? `no full answer within ${options.timeoutMs} ms` : describe(error));
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error('the answer is not JSON');
+  }
+}
+
+async function readBounded(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw new Error(`the answer is over ${maxBytes} bytes`);
+  }
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new Error(`the answer is over ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+function describe(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
+}
