@@ -1,0 +1,80 @@
+import { Hono } from 'hono';
+import type { GatewayConfig } from './config/schema.ts';
+import type { Authenticator } from './identity/identity.ts';
+import type { Policy } from './policy/policy.ts';
+import type { Recorder } from './record/recorder.ts';
+import type { Connection } from './upstream/connection.ts';
+import type { Logger } from './log/logger.ts';
+import { GatewayError, errorResponse } from './http/errors.ts';
+import { OpenStreams } from './lifecycle/open-streams.ts';
+import { createCallHandler, type CallMasker } from './proxy/handle-call.ts';
+import { matchRoute } from './proxy/routes.ts';
+
+/** The parts a gateway is composed of; src/lifecycle/assemble.ts builds them from config. */
+export interface GatewayParts {
+  config: GatewayConfig;
+  connections: ReadonlyMap<string, Connection>;
+  authenticator: Authenticator;
+  policy: Policy;
+  masker: CallMasker | undefined;
+  recorder: Recorder;
+  log: Logger;
+  fetch?: typeof fetch;
+}
+
+export interface Gateway {
+  /** The Web-standard handler every runtime serves. */
+  fetch(request: Request): Promise<Response>;
+  readonly openStreams: OpenStreams;
+  /** Lets open streams finish (at most graceMs), then flushes recording. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Composes the Hono app: routes to the call handler, errors in the Anthropic shape. */
+export function composeGateway(parts: GatewayParts): Gateway {
+  const openStreams = new OpenStreams();
+  const handleCall = createCallHandler({
+    connections: parts.connections,
+    authenticator: parts.authenticator,
+    policy: parts.policy,
+    masker: parts.masker,
+    recorder: parts.recorder,
+    server: parts.config.server,
+    log: parts.log,
+    fetch: parts.fetch ?? fetch,
+    openStreams,
+  });
+
+  const app = new Hono();
+  app.get('/healthz', (c) => c.json({ status: 'ok', recording: parts.recorder.accepting() ? 'ok' : 'unavailable' }));
+
+  const serve = (connection: string, path: string, request: Request, url: string): Promise<Response> => {
+    const kind = matchRoute(request.method, path);
+    if (kind === undefined) {
+      throw new GatewayError(404, 'not_found_error', `${request.method} ${path} is not an endpoint this gateway serves.`);
+    }
+    const queryAt = url.indexOf('?');
+    return handleCall({ request, connection, path, query: queryAt >= 0 ? url.slice(queryAt) : '', kind });
+  };
+  app.all('/v1/*', (c) => serve('default', c.req.path, c.req.raw, c.req.url));
+  app.all('/c/:connection/v1/*', (c) => {
+    const connection = c.req.param('connection');
+    return serve(connection, c.req.path.slice(`/c/${connection}`.length), c.req.raw, c.req.url);
+  });
+
+  app.notFound((c) => errorResponse(new GatewayError(404, 'not_found_error', `${c.req.method} ${c.req.path} is not an endpoint this gateway serves.`)));
+  app.onError((error) => {
+    if (error instanceof GatewayError) return errorResponse(error);
+    parts.log.log('error', 'unhandled error', { error: error instanceof Error ? error.message : String(error) });
+    return errorResponse(new GatewayError(500, 'api_error', 'The gateway failed to handle this request.'));
+  });
+
+  return {
+    fetch: (request) => Promise.resolve(app.fetch(request)),
+    openStreams,
+    async close(graceMs = parts.config.server.shutdownGraceMs) {
+      await openStreams.drained(graceMs);
+      await parts.recorder.close();
+    },
+  };
+}

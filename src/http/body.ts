@@ -1,0 +1,49 @@
+import { GatewayError } from './errors.ts';
+
+/**
+ * Reads a request body of at most `limit` bytes. A declared length over the limit is refused
+ * before anything is read; an undeclared one is counted as it arrives.
+ */
+export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null) {
+    const length = Number(declared);
+    if (Number.isFinite(length) && length > limit) throw tooLarge(limit);
+    if (request.body === null) return new Uint8Array(0);
+    if (Number.isFinite(length)) {
+      const bytes = new Uint8Array(await request.arrayBuffer());
+      if (bytes.byteLength > limit) throw tooLarge(limit);
+      return bytes;
+    }
+  }
+  if (request.body === null) return new Uint8Array(0);
+  return readCounted(request.body, limit);
+}
+
+async function readCounted(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const reader = body.getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    parts.push(value);
+  }
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
+}
+
+function tooLarge(limit: number): GatewayError {
+  return new GatewayError(413, 'request_too_large', `Request body exceeds the gateway's limit of ${limit} bytes.`);
+}

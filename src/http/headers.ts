@@ -1,0 +1,65 @@
+/**
+ * Which headers cross the gateway. Requests keep what the Messages API and Claude Code use;
+ * credentials and connection-level headers stay behind, since the gateway adds its own.
+ */
+const HOP_BY_HOP = new Set([
+  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer',
+  'transfer-encoding', 'upgrade', 'host', 'content-length', 'expect', 'accept-encoding',
+]);
+
+const CREDENTIALS = new Set(['authorization', 'x-api-key', 'cookie', 'set-cookie', 'x-goog-api-key']);
+
+/** x- headers whose names say they carry a secret; x-claude-code-session-id is not one. */
+const CREDENTIAL_NAME = /(?:^|-)(?:api-?key|token|secret|password|passwd|credential|auth(?:orization)?|cookie|signature)(?:-|$)/;
+
+const GATEWAY_OWN = 'x-scribe-';
+
+export function isForwardableRequestHeader(name: string): boolean {
+  if (HOP_BY_HOP.has(name) || CREDENTIALS.has(name)) return false;
+  if (name.startsWith('anthropic-')) return true;
+  if (name === 'content-type' || name === 'accept' || name === 'user-agent') return true;
+  if (name.startsWith('x-')) {
+    if (name.startsWith(GATEWAY_OWN) || name.startsWith('x-forwarded-') || name === 'x-real-ip') return false;
+    return !CREDENTIAL_NAME.test(name);
+  }
+  return false;
+}
+
+/** The caller's headers the upstream may see (the connection adds credentials itself). */
+export function forwardableRequestHeaders(incoming: Headers): Headers {
+  const out = new Headers();
+  incoming.forEach((value, name) => {
+    if (isForwardableRequestHeader(name)) out.set(name, value);
+  });
+  return out;
+}
+
+/** The same headers as a plain record, for the exchange record. */
+export function recordableRequestHeaders(incoming: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  incoming.forEach((value, name) => {
+    if (isForwardableRequestHeader(name)) out[name] = value;
+  });
+  return out;
+}
+
+export function isForwardableResponseHeader(name: string): boolean {
+  return (
+    name === 'content-type' ||
+    name === 'request-id' ||
+    name === 'x-request-id' ||
+    name === 'retry-after' ||
+    name === 'x-should-retry' ||
+    name === 'cache-control' ||
+    name.startsWith('anthropic-')
+  );
+}
+
+/** The upstream's response headers the caller gets; never set-cookie or the upstream's framing. */
+export function forwardableResponseHeaders(upstream: Headers): Headers {
+  const out = new Headers();
+  upstream.forEach((value, name) => {
+    if (isForwardableResponseHeader(name)) out.set(name, value);
+  });
+  return out;
+}

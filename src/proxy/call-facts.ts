@@ -1,0 +1,39 @@
+import type { CallFacts } from '../policy/policy.ts';
+
+/** The JSON body, when there is one; a malformed body is forwarded as it is, for the upstream to judge. */
+export function parseJsonBody(body: Uint8Array, contentType: string | null): unknown {
+  if (body.byteLength === 0) return undefined;
+  if (contentType !== null && !contentType.includes('json')) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    return undefined;
+  }
+}
+
+/** What policy needs to know of each call a request makes (a batch makes many). */
+export function callFacts(connection: string, path: string, json: unknown): CallFacts[] {
+  if (!isObject(json)) return [{ connection, path }];
+  const requests = json.requests;
+  if (path === '/v1/messages/batches' && Array.isArray(requests)) {
+    return requests.map((entry) => factsOf(connection, path, isObject(entry) ? entry.params : undefined));
+  }
+  return [factsOf(connection, path, json)];
+}
+
+/** Whether the caller asked for a stream (it decides how errors before the first byte look). */
+export function wantsStream(json: unknown): boolean {
+  return isObject(json) && json.stream === true;
+}
+
+function factsOf(connection: string, path: string, params: unknown): CallFacts {
+  const facts: CallFacts = { connection, path };
+  if (!isObject(params)) return facts;
+  if (typeof params.model === 'string') facts.model = params.model;
+  if (typeof params.max_tokens === 'number') facts.maxTokens = params.max_tokens;
+  return facts;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

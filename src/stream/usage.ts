@@ -1,0 +1,39 @@
+/**
+ * Token usage of a response, read after it ended (never on the hot path): the Messages API
+ * reports input tokens in message_start (the first chunks) and the final output tokens in the
+ * last message_delta (the last chunks), so only those chunks are kept.
+ */
+export class UsageWatcher {
+  private head: Uint8Array[] = [];
+  private headBytes = 0;
+  private tail: Uint8Array[] = [];
+
+  /** Hot path: keeps a reference, nothing else. */
+  chunk(bytes: Uint8Array): void {
+    if (this.headBytes < 4096) {
+      this.head.push(bytes);
+      this.headBytes += bytes.byteLength;
+      return;
+    }
+    this.tail.push(bytes);
+    if (this.tail.length > 4) this.tail.shift();
+  }
+
+  /** Input plus output tokens, or 0 when the response carried no usage. */
+  total(): number {
+    const decoder = new TextDecoder();
+    const head = this.head.map((c) => decoder.decode(c)).join('');
+    const tail = this.tail.map((c) => decoder.decode(c)).join('');
+    const all = head + tail;
+    const input = lastNumber(head, 'input_tokens') + lastNumber(head, 'cache_creation_input_tokens');
+    const output = lastNumber(all, 'output_tokens');
+    return input + output;
+  }
+}
+
+function lastNumber(text: string, field: string): number {
+  const pattern = new RegExp(`"${field}"\\s*:\\s*(\\d+)`, 'g');
+  let value = 0;
+  for (const match of text.matchAll(pattern)) value = Number(match[1]);
+  return value;
+}

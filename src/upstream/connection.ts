@@ -1,0 +1,31 @@
+/** One call as the gateway forwards it: path under /v1, query string, filtered headers, body. */
+export interface UpstreamCall {
+  method: string;
+  /** Always starts with /v1/. */
+  path: string;
+  /** The raw query string including its "?", or "". Forwarded byte for byte. */
+  query: string;
+  headers: Headers;
+  body: Uint8Array | undefined;
+  /** The parsed body when it is JSON; connections that must rewrite it (Vertex) use it. */
+  json: unknown;
+}
+
+export interface UpstreamRequest {
+  url: string;
+  headers: Headers;
+  body: Uint8Array | undefined;
+}
+
+/**
+ * Where calls go and with which credential. The credential is added here and nowhere else,
+ * so no other part of the gateway ever holds it.
+ */
+export interface Connection {
+  readonly name: string;
+  /** Where calls go, without credentials: for records, logs and error messages. */
+  readonly target: string;
+  /** False when no credential is configured; calls then get a clear error, not an upstream 401. */
+  readonly hasCredential: boolean;
+  prepare(call: UpstreamCall): Promise<UpstreamRequest>;
+}
