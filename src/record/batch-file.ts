@@ -1,0 +1,72 @@
+/**
+ * Batch files: gzip NDJSON. The first line is a header that names the file, its writer, its
+ * predecessor (name and SHA-256 of its bytes) and the SHA-256 of the record lines that follow,
+ * so a verifier can tell an edited, missing, renamed or duplicated file.
+ */
+import { sha256Hex } from './hash.ts';
+import type { ChainedLine } from './chain.ts';
+
+export const BATCH_VERSION = 1;
+
+export interface BatchHeader {
+  batch: typeof BATCH_VERSION;
+  name: string;
+  instance: string;
+  seq: number;
+  prev: { name: string; sha256: string } | null;
+  records: number;
+  firstSeq: number;
+  lastSeq: number;
+  /** SHA-256 of the last record line: where the next batch's first record links. */
+  lastRecord: string;
+  /** Earliest and latest record start, ISO 8601. */
+  from: string;
+  to: string;
+  /** SHA-256 of the record lines, each followed by "\n". */
+  sha256: string;
+}
+
+export interface BatchHead {
+  seq: number;
+  name: string | null;
+  sha256: string | null;
+}
+
+async function pipeThrough(bytes: Uint8Array, transform: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(transform);
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+export const gzip = (bytes: Uint8Array) => pipeThrough(bytes, new CompressionStream('gzip'));
+export const gunzip = (bytes: Uint8Array) => pipeThrough(bytes, new DecompressionStream('gzip'));
+
+export async function encodeBatch(
+  lines: readonly ChainedLine[],
+  place: { name: string; instance: string; seq: number; prev: BatchHeader['prev'] },
+): Promise<{ header: BatchHeader; bytes: Uint8Array; sha256: string }> {
+  const body = lines.map((l) => `${l.line}\n`).join('');
+  const starts = lines.map((l) => l.startMs);
+  const header: BatchHeader = {
+    batch: BATCH_VERSION,
+    ...place,
+    records: lines.length,
+    firstSeq: lines[0]?.seq ?? -1,
+    lastSeq: lines[lines.length - 1]?.seq ?? -1,
+    lastRecord: lines[lines.length - 1]?.hash ?? '',
+    from: new Date(Math.min(...starts)).toISOString(),
+    to: new Date(Math.max(...starts)).toISOString(),
+    sha256: await sha256Hex(body),
+  };
+  const bytes = await gzip(new TextEncoder().encode(`${JSON.stringify(header)}\n${body}`));
+  return { header, bytes, sha256: await sha256Hex(bytes) };
+}
+
+/** Splits a batch file into its header and record lines (without checking anything). */
+export async function decodeBatch(bytes: Uint8Array): Promise<{ header: BatchHeader; lines: string[] }> {
+  const text = new TextDecoder().decode(await gunzip(bytes));
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const first = lines.shift();
+  if (first === undefined) throw new Error('empty batch file');
+  return { header: JSON.parse(first) as BatchHeader, lines };
+}

@@ -1,0 +1,139 @@
+/**
+ * How a request body is stored, and how a reader gets its bytes back. A JSON body is stored as
+ * JSON with its bulky, repetitive parts factored out: `system` and `tools` by hash (stored
+ * once per writer), `messages` as a delta of the parent exchange. The writer only uses the
+ * factored form when decoding it reproduces the original bytes; otherwise it keeps the body
+ * whole (as JSON, text, or base64), so a rebuilt body always equals what was forwarded.
+ */
+import { sha256Hex } from './hash.ts';
+import { applyDelta, diffHistory } from './history-delta.ts';
+import type { RecordedBody } from './record.ts';
+
+/** Where a reader finds what a body refers to. */
+export interface BodyContext {
+  /** The conversation (messages plus answer) that the parent exchange left behind. */
+  conversation(exchangeId: string): Promise<readonly unknown[]>;
+  /** A value stored once by hash. */
+  definition(hash: string): unknown;
+}
+
+/** What the writer may factor out of this body. */
+export interface BodyPlan {
+  /** The parent to express messages against, with its conversation and the length to keep. */
+  history?: { parent: string; conversation: readonly unknown[]; keep: number };
+  /** Fields to store by hash when they are at least `minRefBytes` long. */
+  refFields?: readonly string[];
+  minRefBytes?: number;
+}
+
+export interface EncodedBody {
+  body: RecordedBody;
+  /** The parsed JSON body, when it was a JSON object. */
+  parsed?: Record<string, unknown>;
+  /** Values referenced by hash from this body. */
+  definitions: Map<string, unknown>;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Rebuilds the JSON object of a `json` body, resolving refs and history. */
+export async function rebuildJsonBody(body: Extract<RecordedBody, { form: 'json' }>, context: BodyContext): Promise<Record<string, unknown>> {
+  const json = structuredClone(body.json);
+  for (const [field, hash] of Object.entries(body.refs ?? {})) {
+    const value = context.definition(hash);
+    if (value === undefined) throw new Error(`definition ${hash} for ${field} not found`);
+    json[field] = structuredClone(value);
+  }
+  if (body.history) json.messages = applyDelta(await context.conversation(body.history.parent), body.history);
+  return json;
+}
+
+/** The exact bytes of a recorded body. */
+export async function decodeBody(body: RecordedBody, context: BodyContext): Promise<Uint8Array> {
+  switch (body.form) {
+    case 'empty':
+      return new Uint8Array(0);
+    case 'text':
+      return encoder.encode(body.text);
+    case 'base64':
+      return fromBase64(body.base64);
+    case 'json':
+      return encoder.encode(JSON.stringify(await rebuildJsonBody(body, context)));
+  }
+}
+
+async function factorOut(
+  parsed: Record<string, unknown>,
+  plan: BodyPlan,
+  base: { sha256: string; bytes: number },
+): Promise<EncodedBody> {
+  const json: Record<string, unknown> = { ...parsed };
+  const refs: Record<string, string> = {};
+  const definitions = new Map<string, unknown>();
+  for (const field of plan.refFields ?? []) {
+    if (parsed[field] === undefined || parsed[field] === null) continue;
+    const text = JSON.stringify(parsed[field]);
+    if (text.length < (plan.minRefBytes ?? 256)) continue;
+    const hash = await sha256Hex(text);
+    refs[field] = hash;
+    definitions.set(hash, parsed[field]);
+    json[field] = null;
+  }
+  const body: RecordedBody = { form: 'json', ...base, json, ...(Object.keys(refs).length > 0 ? { refs } : {}) };
+  if (plan.history && Array.isArray(parsed.messages)) {
+    const { parent, conversation, keep } = plan.history;
+    body.history = diffHistory(parent, conversation, parsed.messages, keep);
+    json.messages = null;
+  }
+  return { body, parsed, definitions };
+}
+
+/** Stores a body in the most compact form that decodes back to exactly these bytes. */
+export async function encodeBody(bytes: Uint8Array, plan: BodyPlan = {}): Promise<EncodedBody> {
+  if (bytes.byteLength === 0) return { body: { form: 'empty' }, definitions: new Map() };
+  const base = { sha256: await sha256Hex(bytes), bytes: bytes.byteLength };
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    return { body: { form: 'base64', ...base, base64: toBase64(bytes) }, definitions: new Map() };
+  }
+  const parsed = parseObject(text);
+  if (!parsed || JSON.stringify(parsed) !== text) return { body: { form: 'text', ...base, text }, definitions: new Map() };
+
+  const factored = await factorOut(parsed, plan, base);
+  const check: BodyContext = {
+    conversation: async () => plan.history?.conversation ?? [],
+    definition: (hash) => factored.definitions.get(hash),
+  };
+  try {
+    const rebuilt = JSON.stringify(await rebuildJsonBody(factored.body as Extract<RecordedBody, { form: 'json' }>, check));
+    if (rebuilt === text) return factored;
+  } catch {
+    // Fall through to the whole body: a record must always rebuild.
+  }
+  return { body: { form: 'json', ...base, json: parsed }, parsed, definitions: new Map() };
+}

@@ -1,0 +1,178 @@
+/**
+ * Turns a finished capture into an exchange record: assembles the response from the SSE copy,
+ * threads the exchange into its session, factors the request body against its parent, seals
+ * redacted originals. Runs off the hot path, one exchange at a time, in the order exchanges
+ * ended, so that a parent is always built before its child.
+ */
+import type { Sealer } from '../seal/sealer.ts';
+import { encodeBody, type EncodedBody } from './body-form.ts';
+import { prefixHashes } from './canonical.ts';
+import type { ExchangeCapture } from './exchange-capture.ts';
+import { sha256Hex } from './hash.ts';
+import { conversationOf } from './history-delta.ts';
+import { RECORD_VERSION, type AssembledMessage, type ExchangeRecord, type RecordedFinding, type RecordedResponse } from './record.ts';
+import type { Outcome } from './recorder.ts';
+import { assembleStream } from './sse-assembler.ts';
+import { encodeStream } from './stream-form.ts';
+import { callerSession, type ThreadIndex } from './threading.ts';
+
+/** Never recorded, whatever the gateway's allowlist says: credentials of caller or upstream. */
+const secretHeaders = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'x-goog-api-key', 'cookie', 'set-cookie']);
+const tokenClaims = new Set(['access_token', 'id_token', 'refresh_token', 'token']);
+
+export interface BuildContext {
+  threads: ThreadIndex;
+  sealer: Sealer | undefined;
+  sessionHeaders: readonly string[];
+  /** Definitions this writer already stored; a record includes only the new ones. */
+  storedDefinitions: Set<string>;
+}
+
+export type UnchainedRecord = Omit<ExchangeRecord, 'chain'>;
+
+function safeHeaders(entries: Iterable<[string, string]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of entries) {
+    const key = name.toLowerCase();
+    if (!secretHeaders.has(key)) out[key] = value;
+  }
+  return out;
+}
+
+function concat(chunks: readonly { bytes: Uint8Array }[]): Uint8Array {
+  const total = chunks.reduce((sum, c) => sum + c.bytes.byteLength, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const { bytes } of chunks) {
+    out.set(bytes, offset);
+    offset += bytes.byteLength;
+  }
+  return out;
+}
+
+function buildResponse(capture: ExchangeCapture): Promise<RecordedResponse | null> | RecordedResponse | null {
+  if (capture.status === undefined) return null;
+  const headers = safeHeaders(capture.headers ?? []);
+  const contentType = headers['content-type'] ?? '';
+  if (contentType.includes('text/event-stream')) {
+    const assembled = assembleStream(capture.chunks);
+    return {
+      status: capture.status,
+      headers,
+      message: assembled.message,
+      stream: encodeStream(assembled, capture.chunks),
+      ...(assembled.error !== undefined ? { error: assembled.error } : {}),
+    };
+  }
+  return encodeBody(concat(capture.chunks)).then(({ body, parsed }) => ({
+    status: capture.status as number,
+    headers,
+    message: parsed?.type === 'message' && Array.isArray(parsed.content) ? (parsed as AssembledMessage) : null,
+    body,
+  }));
+}
+
+/** Refines the gateway's verdict with what the response shows (an HTTP or mid-stream error). */
+function finalOutcome(capture: ExchangeCapture, response: RecordedResponse | null): { status: Outcome; detail?: string } {
+  const status = capture.outcome ?? 'complete';
+  const detail = capture.detail;
+  if (status === 'complete' && response?.error !== undefined) {
+    const error = response.error as { type?: string; message?: string };
+    return { status: 'upstream_error', detail: detail ?? [error.type, error.message].filter(Boolean).join(': ') };
+  }
+  if (status === 'complete' && response && response.status >= 400) {
+    return { status: 'upstream_error', detail: detail ?? `HTTP ${response.status}` };
+  }
+  return detail === undefined ? { status } : { status, detail };
+}
+
+async function recordFindings(capture: ExchangeCapture, sealer: Sealer | undefined): Promise<RecordedFinding[]> {
+  return Promise.all(
+    capture.findings.map(async (f) => ({
+      rule: f.rule,
+      where: f.where,
+      ...(f.block !== undefined ? { block: f.block } : {}),
+      start: f.start,
+      end: f.end,
+      sha256: await sha256Hex(f.original),
+      ...(sealer ? { sealed: await sealer.seal(f.original), kid: sealer.keyId } : {}),
+    })),
+  );
+}
+
+function recordedIdentity(capture: ExchangeCapture): ExchangeRecord['identity'] {
+  const identity = capture.start.identity;
+  if (!identity) return null;
+  const claims = Object.fromEntries(Object.entries(identity.claims).filter(([key]) => !tokenClaims.has(key)));
+  return {
+    issuer: identity.issuer,
+    subject: identity.subject,
+    ...(identity.email !== undefined ? { email: identity.email } : {}),
+    groups: [...identity.groups],
+    claims,
+  };
+}
+
+/** Builds the record and teaches the thread index about the exchange. */
+export async function buildRecord(capture: ExchangeCapture, context: BuildContext): Promise<UnchainedRecord> {
+  const { start } = capture;
+  const requestHeaders = safeHeaders(Object.entries(start.request.headers));
+  const identityKey = start.identity ? `${start.identity.issuer}\n${start.identity.subject}` : undefined;
+
+  // A first pass only to read the JSON; the body is encoded again once its parent is known.
+  const plain = await encodeBody(start.request.body);
+  const parsed = plain.parsed;
+  const messages = Array.isArray(parsed?.messages) ? (parsed.messages as unknown[]) : undefined;
+  const named = callerSession(requestHeaders, parsed, context.sessionHeaders);
+
+  const hashes = messages && identityKey ? await prefixHashes(messages) : undefined;
+  const parent = hashes && identityKey ? context.threads.findParent(identityKey, hashes, named?.id) : undefined;
+  const session = named ?? (parent ? { id: parent.sessionId, source: 'inferred' as const } : { id: start.id, source: 'new' as const });
+
+  const encoded: EncodedBody = await encodeBody(start.request.body, {
+    refFields: ['system', 'tools'],
+    ...(parent?.conversation ? { history: { parent: parent.exchangeId, conversation: parent.conversation, keep: parent.length } } : {}),
+  });
+  const defs: Record<string, unknown> = {};
+  for (const [hash, value] of encoded.definitions) {
+    if (!context.storedDefinitions.has(hash)) defs[hash] = value;
+    context.storedDefinitions.add(hash);
+  }
+
+  const response = await buildResponse(capture);
+  const outcome = finalOutcome(capture, response);
+
+  if (identityKey && messages && response && response.status < 400 && outcome.status !== 'rejected') {
+    const conversation = conversationOf(messages, response.message);
+    await context.threads.remember(identityKey, start.id, session.id, messages, conversation, start.request.body.byteLength);
+  }
+
+  return {
+    v: RECORD_VERSION,
+    id: start.id,
+    session,
+    parent: parent?.exchangeId ?? null,
+    identity: recordedIdentity(capture),
+    grant: start.grant ? { rule: start.grant.rule, ...(start.grant.maxTokensCap !== undefined ? { maxTokensCap: start.grant.maxTokensCap } : {}) } : null,
+    connection: start.connection,
+    upstream: start.upstream,
+    time: {
+      start: new Date(start.startedAt).toISOString(),
+      startMs: start.startedAt,
+      ttfbMs: capture.chunks[0]?.ms ?? capture.responseMs ?? null,
+      durationMs: capture.endMs,
+    },
+    request: {
+      method: start.request.method,
+      path: start.request.path,
+      query: start.request.query,
+      headers: requestHeaders,
+      body: encoded.body,
+    },
+    response,
+    usage: response?.message?.usage ?? null,
+    outcome,
+    findings: await recordFindings(capture, context.sealer),
+    ...(Object.keys(defs).length > 0 ? { defs } : {}),
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * The hot-path half of recording: the ExchangeRecorder the gateway calls while it streams.
+ * Each method only keeps a reference and a timestamp; everything else happens once the
+ * exchange has ended, in the record builder, off the hot path.
+ */
+import type { RedactionFinding } from '../mask/finding.ts';
+import type { ExchangeRecorder, ExchangeStart, Outcome } from './recorder.ts';
+import type { TimedChunk } from './sse-assembler.ts';
+
+export class ExchangeCapture implements ExchangeRecorder {
+  readonly chunks: TimedChunk[] = [];
+  readonly findings: RedactionFinding[] = [];
+  status: number | undefined;
+  headers: Headers | undefined;
+  /** Time to the upstream's response headers, ms after the request arrived. */
+  responseMs: number | undefined;
+  outcome: Outcome | undefined;
+  detail: string | undefined;
+  endMs = 0;
+  private readonly origin: number;
+
+  constructor(
+    readonly start: ExchangeStart,
+    private readonly onEnd: (capture: ExchangeCapture) => void,
+  ) {
+    // performance.now() is monotonic; anchor it to the request's arrival time.
+    this.origin = performance.now() - Math.max(0, Date.now() - start.startedAt);
+  }
+
+  private elapsed(): number {
+    return Math.round(performance.now() - this.origin);
+  }
+
+  response(status: number, headers: Headers): void {
+    if (this.outcome !== undefined) return;
+    this.status = status;
+    this.headers = headers;
+    this.responseMs = this.elapsed();
+  }
+
+  chunk(bytes: Uint8Array): void {
+    if (this.outcome !== undefined) return;
+    this.chunks.push({ ms: this.elapsed(), bytes });
+  }
+
+  finding(finding: RedactionFinding): void {
+    if (this.outcome !== undefined) return;
+    this.findings.push(finding);
+  }
+
+  end(outcome: Outcome, detail?: string): void {
+    if (this.outcome !== undefined) return;
+    this.outcome = outcome;
+    this.detail = detail;
+    this.endMs = this.elapsed();
+    this.onEnd(this);
+  }
+}

@@ -1,0 +1,87 @@
+/** The file sink: batch files under a directory, written create-only and fsynced. */
+import { createHash } from 'node:crypto';
+import { link, mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import type { ListRange, Sink } from './sink.ts';
+
+export async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function syncDirectory(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } catch {
+    // Some platforms cannot fsync a directory; the rename is still atomic there.
+  } finally {
+    await handle.close();
+  }
+}
+
+async function walk(root: string, dir: string, out: string[]): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await walk(root, path, out);
+    else if (!entry.name.startsWith('.tmp-')) out.push(relative(root, path).split(sep).join('/'));
+  }
+}
+
+export class FileSink implements Sink {
+  readonly root: string;
+
+  constructor(readonly url: string) {
+    this.root = url.slice('file:'.length).replace(/^\/\/(?=\/)/, '');
+  }
+
+  async create(name: string, bytes: Uint8Array): Promise<'created' | 'exists'> {
+    const path = join(this.root, name);
+    await mkdir(dirname(path), { recursive: true });
+    const temp = join(dirname(path), `.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    await writeDurably(temp, bytes);
+    try {
+      // link() fails if the name exists: create-only, and the file appears complete or not at all.
+      await link(temp, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
+      throw error;
+    } finally {
+      await unlink(temp).catch(() => {});
+    }
+    await syncDirectory(dirname(path));
+    return 'created';
+  }
+
+  async holds(name: string, bytes: Uint8Array): Promise<boolean> {
+    const stored = await readFile(join(this.root, name));
+    const digest = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+    return digest(stored) === digest(bytes);
+  }
+
+  async read(name: string): Promise<Uint8Array> {
+    return new Uint8Array(await readFile(join(this.root, name)));
+  }
+
+  async list(prefix: string, range: ListRange = {}): Promise<string[]> {
+    const names: string[] = [];
+    const base = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    await walk(this.root, join(this.root, base), names);
+    return names
+      .filter((n) => n.startsWith(prefix))
+      .filter((n) => (range.startOffset === undefined || n >= range.startOffset) && (range.endOffset === undefined || n < range.endOffset))
+      .sort();
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The local spool: every batch is written and fsynced here before it is uploaded, and removed
+ * only once the store has confirmed it. Beside the batches, the writer's state (its instance
+ * id and the heads of its record and batch chains) survives restarts, so a restarted gateway
+ * continues its chains instead of starting new ones.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeBatch, type BatchHead } from '../record/batch-file.ts';
+import type { ChainHead } from '../record/chain.ts';
+import { sha256Hex } from '../record/hash.ts';
+import { parseBatchName, safeInstanceId } from './batch-names.ts';
+import { syncDirectory, writeDurably } from './file-sink.ts';
+
+export interface WriterState {
+  instance: string;
+  batch: BatchHead;
+  chain: ChainHead;
+}
+
+export interface PendingBatch {
+  name: string;
+  bytes: number;
+}
+
+const encodeName = (name: string) => name.replaceAll('/', '~');
+const decodeName = (file: string) => file.replaceAll('~', '/');
+
+function bySeq(a: string, b: string): number {
+  const pa = parseBatchName(a);
+  const pb = parseBatchName(b);
+  if (pa && pb && pa.instance === pb.instance) return pa.seq - pb.seq;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export class Spool {
+  private readonly pendingDir: string;
+  private readonly sizes = new Map<string, number>();
+  private state: WriterState;
+
+  private constructor(readonly dir: string, state: WriterState) {
+    this.pendingDir = join(dir, 'pending');
+    this.state = state;
+  }
+
+  /** Opens (or creates) a spool, recovering the writer state from batches written after it. */
+  static async open(dir: string, instanceId?: string): Promise<Spool> {
+    await mkdir(join(dir, 'pending'), { recursive: true });
+    const saved = await readFile(join(dir, 'state.json'), 'utf8').then((t) => JSON.parse(t) as WriterState, () => undefined);
+    const instance = safeInstanceId(instanceId ?? saved?.instance ?? `gw${randomBytes(6).toString('hex')}`);
+    const fresh: WriterState = { instance, batch: { seq: -1, name: null, sha256: null }, chain: { seq: -1, hash: null } };
+    const spool = new Spool(dir, saved?.instance === instance ? saved : fresh);
+    await spool.scan();
+    return spool;
+  }
+
+  private async scan(): Promise<void> {
+    for (const file of await readdir(this.pendingDir)) {
+      const path = join(this.pendingDir, file);
+      if (file.startsWith('.tmp-')) {
+        await unlink(path).catch(() => {});
+        continue;
+      }
+      this.sizes.set(decodeName(file), (await stat(path)).size);
+    }
+    // A crash between writing a batch and saving the state leaves the batch ahead of the state.
+    for (const name of [...this.sizes.keys()].sort(bySeq)) {
+      const parsed = parseBatchName(name);
+      if (!parsed || parsed.instance !== this.state.instance || parsed.seq <= this.state.batch.seq) continue;
+      const bytes = await this.read(name);
+      const { header } = await decodeBatch(bytes);
+      this.state = {
+        instance: this.state.instance,
+        batch: { seq: header.seq, name, sha256: await sha256Hex(bytes) },
+        chain: { seq: header.lastSeq, hash: header.lastRecord },
+      };
+    }
+  }
+
+  writerState(): WriterState {
+    return structuredClone(this.state);
+  }
+
+  /** Bytes of batches not yet confirmed by the store. */
+  pendingBytes(): number {
+    let total = 0;
+    for (const size of this.sizes.values()) total += size;
+    return total;
+  }
+
+  /** Durably stores a batch and the writer state that follows it, in that order. */
+  async put(name: string, bytes: Uint8Array, next: WriterState): Promise<void> {
+    const temp = join(this.pendingDir, `.tmp-${encodeName(name)}`);
+    await writeDurably(temp, bytes);
+    await rename(temp, join(this.pendingDir, encodeName(name)));
+    await syncDirectory(this.pendingDir);
+    this.sizes.set(name, bytes.byteLength);
+    const stateTemp = join(this.dir, '.tmp-state.json');
+    await writeDurably(stateTemp, new TextEncoder().encode(JSON.stringify(next)));
+    await rename(stateTemp, join(this.dir, 'state.json'));
+    await syncDirectory(this.dir);
+    this.state = structuredClone(next);
+  }
+
+  /** Batches waiting for upload, oldest first within each writer. */
+  pending(): PendingBatch[] {
+    return [...this.sizes.entries()].sort(([a], [b]) => bySeq(a, b)).map(([name, bytes]) => ({ name, bytes }));
+  }
+
+  async read(name: string): Promise<Uint8Array> {
+    return new Uint8Array(await readFile(join(this.pendingDir, encodeName(name))));
+  }
+
+  /** Forgets a batch the store has confirmed. */
+  async remove(name: string): Promise<void> {
+    await unlink(join(this.pendingDir, encodeName(name))).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    this.sizes.delete(name);
+  }
+}
