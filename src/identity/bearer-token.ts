@@ -49,10 +49,12 @@ function checkedToken(token: string, where: string, maxTokenBytes: number): stri
   if (!compactJws.test(token)) {
     const segments = token.split('.').length;
     const why =
-      segments === 5
+      segments === 3 && token.endsWith('.')
+        ? 'it is unsigned (alg "none" is never accepted)'
+        : segments === 5
         ? 'it is an encrypted token (JWE), which is not accepted'
         : segments === 3
-          ? 'a segment is empty or not base64url (an unsigned token has an empty signature)'
+          ? 'a segment is empty or not base64url'
           : `it has ${segments} dot-separated segment${segments === 1 ? '' : 's'} instead of 3`;
     throw unauthenticated(`The ${where} is not a well-formed JWT: ${why}.`);
   }

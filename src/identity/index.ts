@@ -41,7 +41,7 @@ export async function createAuthenticator(
   };
   if (config.issuers.length === 0) {
     const devIssuer = await openDevIssuer(options.dataDir);
-    const verifier = new IssuerVerifier(devIssuer.issuerConfig, devIssuer.keys);
+    const verifier = new IssuerVerifier(devIssuer.issuerConfig, devIssuer.keys, options.now);
     return { authenticator: new TokenAuthenticator([verifier], authenticatorOptions), devIssuer };
   }
   const duplicate = config.issuers.find((issuer, index) => config.issuers.findIndex((other) => other.issuer === issuer.issuer) !== index);
@@ -59,7 +59,7 @@ export async function createAuthenticator(
         ...(options.now ? { now: options.now } : {}),
       }),
   );
-  const verifiers = config.issuers.map((issuer, index) => new IssuerVerifier(issuer, keySets[index]!.getKey));
+  const verifiers = config.issuers.map((issuer, index) => new IssuerVerifier(issuer, keySets[index]!.getKey, options.now));
   await Promise.all(keySets.map((keys) => keys.warm()));
   return { authenticator: new TokenAuthenticator(verifiers, authenticatorOptions) };
 }

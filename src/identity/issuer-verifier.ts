@@ -24,8 +24,10 @@ export class IssuerVerifier {
   readonly #keys: KeySource;
   readonly #hmacKey: Uint8Array | undefined;
   readonly #claimPaths: IssuerConfig['claims'];
+  readonly #now: (() => number) | undefined;
 
-  constructor(config: IssuerConfig, keys: KeySource) {
+  constructor(config: IssuerConfig, keys: KeySource, now?: () => number) {
+    this.#now = now;
     this.issuer = config.issuer;
     this.#audiences = typeof config.audience === 'string' ? [config.audience] : config.audience;
     // "none" is never a signature, and an HMAC algorithm without a configured secret is how
@@ -47,13 +49,14 @@ export class IssuerVerifier {
   }
 
   async verify(token: string): Promise<VerifiedToken> {
+    const options = this.#now === undefined ? this.#options : { ...this.#options, currentDate: new Date(this.#now()) };
     let payload: JWTPayload;
     try {
-      payload = (await jwtVerify(token, this.#keyFor, this.#options)).payload;
+      payload = (await jwtVerify(token, this.#keyFor, options)).payload;
     } catch (error) {
       if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw explainRejection(error, this.issuer, this.#audiences);
       // Without a "kid" several keys can fit; jose hands them over to try one by one.
-      payload = await this.#verifyWithEach(token, error);
+      payload = await this.#verifyWithEach(token, error, options);
     }
     const identity = identityFromClaims(this.issuer, payload, this.#claimPaths);
     return { identity, expiresAtMs: (payload.exp as number) * 1000 };
@@ -66,11 +69,15 @@ export class IssuerVerifier {
     return this.#keys(header, token);
   };
 
-  async #verifyWithEach(token: string, candidates: InstanceType<typeof errors.JWKSMultipleMatchingKeys>): Promise<JWTPayload> {
+  async #verifyWithEach(
+    token: string,
+    candidates: InstanceType<typeof errors.JWKSMultipleMatchingKeys>,
+    options: JWTVerifyOptions,
+  ): Promise<JWTPayload> {
     let lastError: unknown = candidates;
     for await (const key of candidates) {
       try {
-        return (await jwtVerify(token, key, this.#options)).payload;
+        return (await jwtVerify(token, key, options)).payload;
       } catch (error) {
         lastError = error;
         if (!(error instanceof errors.JWSSignatureVerificationFailed)) break;
