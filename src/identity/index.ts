@@ -9,7 +9,6 @@ import { openDevIssuer } from './dev-issuer-key-file.ts';
 export type { Authenticator, Identity } from './identity.ts';
 export type { IdentityConfig, IdentityConfigInput, IssuerConfig } from './config.ts';
 export { identityConfigSchema } from './config.ts';
-export { applyIdentityEnvironment } from './environment.ts';
 export { DevIssuer, devAudience, devIssuerName, type DevTokenOptions } from './dev-issuer.ts';
 export { openDevIssuer } from './dev-issuer-key-file.ts';
 

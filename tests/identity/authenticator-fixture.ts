@@ -11,7 +11,7 @@ import type { OidcIssuer } from '../support/oidc-issuer.ts';
  */
 export async function authenticatorTrusting(
   idp: OidcIssuer,
-  overrides: Omit<IdentityConfigInput, 'issuers'> & { issuer?: Record<string, unknown> } = {},
+  overrides: Omit<NonNullable<IdentityConfigInput>, 'issuers'> & { issuer?: Record<string, unknown> } = {},
 ): Promise<Authenticator> {
   const { issuer, ...rest } = overrides;
   const config = identityConfigSchema.parse({

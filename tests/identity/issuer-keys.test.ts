@@ -20,7 +20,7 @@ async function withIssuer(run: (idp: OidcIssuer) => Promise<void>): Promise<void
 
 async function authenticatorFor(
   idp: OidcIssuer,
-  jwks: NonNullable<IdentityConfigInput['jwks']>,
+  jwks: NonNullable<NonNullable<IdentityConfigInput>['jwks']>,
   extra: { jwksUri?: string; now?: () => number } = {},
 ) {
   const config = identityConfigSchema.parse({
