@@ -1,0 +1,167 @@
+// The measurement phases of a run. Every phase visits the targets in an order that rotates
+// from round to round, so no target is always measured right after the same neighbour and
+// slow drift of the machine spreads evenly over all of them.
+
+import { buildStreamScript, type Scenario } from '../simulator/scenario.ts';
+import type { DriverClient } from './driver-client.ts';
+import { addSamples, levelFor, type TargetMeasurements } from './measurements.ts';
+import type { RunPlan } from './plan.ts';
+import { cpuSeconds, processTree, rssBytes } from './process-stats.ts';
+import { ms, type Progress } from './progress.ts';
+import { quantileSorted, sortedCopy } from '../report/quantiles.ts';
+
+export interface PhaseContext {
+  plan: RunPlan;
+  driver: DriverClient;
+  simulatorUrl: string;
+  body: string;
+  progress: Progress;
+}
+
+export async function useScenario(simulatorUrl: string, scenario: Scenario): Promise<void> {
+  const res = await fetch(`${simulatorUrl}/_sim/scenario`, { method: 'POST', body: JSON.stringify(scenario) });
+  if (res.status !== 204) throw new Error(`simulator refused the scenario (${res.status})`);
+}
+
+function rotated<T>(items: T[], by: number): T[] {
+  if (items.length === 0) return items;
+  const k = by % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+function treeOf(t: TargetMeasurements): number[] {
+  return t.running?.pid === undefined ? [] : processTree(t.running.pid);
+}
+
+function active(targets: TargetMeasurements[]): TargetMeasurements[] {
+  return targets.filter((t) => t.state === 'ok' && t.running);
+}
+
+/** One stream through each target; a target that cannot stream correctly is dropped. */
+export async function validateTargets(ctx: PhaseContext, targets: TargetMeasurements[]): Promise<void> {
+  const script = buildStreamScript(ctx.plan.latencyScenario);
+  await useScenario(ctx.simulatorUrl, ctx.plan.latencyScenario);
+  for (const t of active(targets)) {
+    const r = await ctx.driver.batch({
+      endpoint: t.running!.endpoint,
+      body: ctx.body,
+      concurrency: 1,
+      streamsPerSlot: 1,
+      eventOffsetsMs: script.eventOffsetsMs,
+      timeoutMs: ctx.plan.streamTimeoutMs,
+    });
+    const s = r.samples[0];
+    if (!s?.ok) {
+      t.state = 'failed';
+      t.reason = `validation stream failed: ${s?.error ?? 'no sample'}`;
+    } else if (s.events !== script.eventOffsetsMs.length) {
+      // Still measurable, but the per-event figures pair events by position; say so.
+      t.reason = `delivered ${s.events} events where the simulator sent ${script.eventOffsetsMs.length}`;
+    }
+    ctx.progress.step(`validate ${t.definition.id}: ${t.state === 'ok' ? `ok, ttfb ${ms(s?.ttfbMs ?? NaN)}` : t.reason}`);
+    if (t.state !== 'ok') await t.running?.stop();
+  }
+}
+
+/** Lets each runtime's JIT and connection pools settle before anything is recorded. */
+export async function warmUp(ctx: PhaseContext, targets: TargetMeasurements[]): Promise<void> {
+  const script = buildStreamScript(ctx.plan.latencyScenario);
+  for (const t of active(targets)) {
+    await ctx.driver.batch({
+      endpoint: t.running!.endpoint,
+      body: ctx.body,
+      concurrency: ctx.plan.warmupConcurrency,
+      streamsPerSlot: 2,
+      eventOffsetsMs: script.eventOffsetsMs,
+      timeoutMs: ctx.plan.streamTimeoutMs,
+    });
+    ctx.progress.step(`warm up ${t.definition.id}`);
+  }
+}
+
+/** Resident memory with many nearly idle streams open, minus the memory before opening them. */
+export async function measureMemory(ctx: PhaseContext, targets: TargetMeasurements[]): Promise<void> {
+  await useScenario(ctx.simulatorUrl, ctx.plan.idleScenario);
+  for (const t of active(targets)) {
+    if (t.running!.pid === undefined) {
+      ctx.progress.step(`memory ${t.definition.id}: no proxy process`);
+      continue;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const before = rssBytes(treeOf(t));
+    t.idleRssBytes = before;
+    const { holding, release } = await ctx.driver.hold({
+      endpoint: t.running!.endpoint,
+      body: ctx.body,
+      concurrency: ctx.plan.idleStreams,
+      timeoutMs: ctx.plan.streamTimeoutMs,
+    });
+    // Give lazily allocated per-stream state a moment to materialise.
+    await new Promise((r) => setTimeout(r, 300));
+    const open = rssBytes(treeOf(t));
+    await release();
+    t.memory = { openStreams: holding.open, errors: holding.errors, rssBeforeBytes: before, rssOpenBytes: open };
+    if (holding.firstError) t.memory.firstError = holding.firstError;
+    const perStream = holding.open > 0 ? (open - before) / holding.open / 1024 : NaN;
+    ctx.progress.step(`memory ${t.definition.id}: ${holding.open} open streams, ${perStream.toFixed(1)} KiB each`);
+  }
+}
+
+/** Interleaved latency rounds at every concurrency level. */
+export async function measureLatency(ctx: PhaseContext, targets: TargetMeasurements[]): Promise<void> {
+  const script = buildStreamScript(ctx.plan.latencyScenario);
+  const expected = script.eventOffsetsMs.length;
+  await useScenario(ctx.simulatorUrl, ctx.plan.latencyScenario);
+  let round = 0;
+  for (const level of ctx.plan.levels) {
+    for (let r = 0; r < level.rounds; r++, round++) {
+      for (const t of rotated(active(targets), round)) {
+        const tree = treeOf(t);
+        const cpuBefore = cpuSeconds(tree);
+        const result = await ctx.driver.batch({
+          endpoint: t.running!.endpoint,
+          body: ctx.body,
+          concurrency: level.concurrency,
+          streamsPerSlot: level.streamsPerSlot,
+          eventOffsetsMs: script.eventOffsetsMs,
+          timeoutMs: ctx.plan.streamTimeoutMs,
+        });
+        const samples = levelFor(t, level.concurrency);
+        samples.cpuSeconds += cpuSeconds(tree) - cpuBefore;
+        addSamples(samples, result.samples, expected);
+        const ttfb = sortedCopy(result.samples.filter((s) => s.ok).map((s) => s.ttfbMs));
+        const failed = result.samples.filter((s) => !s.ok).length;
+        ctx.progress.step(
+          `c=${level.concurrency} round ${r + 1}/${level.rounds} ${t.definition.id}: ` +
+            `ttfb p50 ${ms(quantileSorted(ttfb, 0.5))}${failed ? `, ${failed} failed` : ''}`,
+        );
+      }
+    }
+  }
+}
+
+/** Closed-loop streams with no pacing: how many streams per second each target carries. */
+export async function measureSaturation(ctx: PhaseContext, targets: TargetMeasurements[]): Promise<void> {
+  await useScenario(ctx.simulatorUrl, ctx.plan.saturationScenario);
+  for (const t of active(targets)) {
+    const tree = treeOf(t);
+    const cpuBefore = cpuSeconds(tree);
+    const r = await ctx.driver.saturate({
+      endpoint: t.running!.endpoint,
+      body: ctx.body,
+      concurrency: ctx.plan.saturationConcurrency,
+      durationMs: ctx.plan.saturationMs,
+      timeoutMs: ctx.plan.streamTimeoutMs,
+    });
+    t.saturation = {
+      concurrency: ctx.plan.saturationConcurrency,
+      streams: r.streams,
+      events: r.events,
+      errors: r.errors,
+      elapsedMs: r.elapsedMs,
+      cpuSeconds: cpuSeconds(tree) - cpuBefore,
+    };
+    if (r.firstError) t.saturation.firstError = r.firstError;
+    ctx.progress.step(`saturation ${t.definition.id}: ${((r.streams / r.elapsedMs) * 1000).toFixed(0)} streams/s`);
+  }
+}

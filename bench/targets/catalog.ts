@@ -1,0 +1,21 @@
+// Every target the benchmark knows, in report order.
+
+import { directTarget } from './direct.ts';
+import { nginxTarget } from './nginx.ts';
+import { portkeyTarget } from './portkey.ts';
+import { scribeTarget } from './scribe.ts';
+import type { TargetDefinition } from './target.ts';
+
+export function allTargets(): TargetDefinition[] {
+  return [
+    directTarget,
+    nginxTarget,
+    scribeTarget('node', 'off'),
+    scribeTarget('node', 'on'),
+    scribeTarget('bun', 'off'),
+    scribeTarget('bun', 'on'),
+    scribeTarget('deno', 'off'),
+    scribeTarget('deno', 'on'),
+    portkeyTarget,
+  ];
+}

@@ -1,0 +1,89 @@
+// Scribe itself, on each runtime, with masking and recording both off or both on.
+// Entry points and environment follow the interface contract in /work/shared/DESIGN.md.
+
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, isRunning, startProcess, waitForHttp } from '../runner/managed-process.ts';
+import { anthropicHeaders, type TargetDefinition } from './target.ts';
+
+const run = promisify(execFile);
+
+export type ScribeRuntime = 'node' | 'bun' | 'deno';
+export type ScribeFeatures = 'off' | 'on';
+
+const CLI = 'src/cli/scribe.mjs';
+
+function entryFor(runtime: ScribeRuntime): string {
+  return runtime === 'node' ? CLI : `src/runtime/${runtime}.ts`;
+}
+
+function command(runtime: ScribeRuntime, root: string): { bin: string; args: string[] } {
+  // The runtimes' own binaries, not their npm wrappers: the measured pid must be the server.
+  if (runtime === 'bun') return { bin: join(root, 'node_modules/bun/bin/bun.exe'), args: [join(root, entryFor('bun'))] };
+  if (runtime === 'deno') return { bin: join(root, 'node_modules/deno/deno'), args: ['run', '-A', join(root, entryFor('deno'))] };
+  return { bin: process.execPath, args: [join(root, CLI), 'serve'] };
+}
+
+function binaryFor(runtime: ScribeRuntime, root: string): string {
+  return command(runtime, root).bin;
+}
+
+/** Gets a caller token from the local development issuer; none before identity exists. */
+async function devToken(root: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  try {
+    const { stdout } = await run(process.execPath, [join(root, CLI), 'dev-token'], { cwd: root, env, timeout: 20_000 });
+    const token = stdout.trim().split('\n').pop()?.trim();
+    return token && /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token) ? token : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function scribeTarget(runtime: ScribeRuntime, features: ScribeFeatures): TargetDefinition {
+  const id = `scribe-${runtime}-${features}`;
+  return {
+    id,
+    label: `Scribe ${runtime}, mask+record ${features}`,
+    unavailableReason: (root) => {
+      if (!existsSync(join(root, entryFor(runtime)))) return `${entryFor(runtime)} does not exist yet`;
+      if (runtime !== 'node' && !existsSync(join(root, CLI))) return `${CLI} (dev-token) does not exist yet`;
+      if (!existsSync(binaryFor(runtime, root))) return `${runtime} binary missing (npm ci)`;
+      return undefined;
+    },
+    start: async (ctx) => {
+      const dir = join(ctx.workDir, id);
+      for (const sub of ['data', 'spool', 'store']) mkdirSync(join(dir, sub), { recursive: true });
+      const port = await freePort();
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        PORT: String(port),
+        SCRIBE_HOST: '127.0.0.1',
+        SCRIBE_UPSTREAM_URL: ctx.simulatorUrl,
+        ANTHROPIC_API_KEY: 'sk-ant-bench-upstream-dummy',
+        SCRIBE_DATA_DIR: join(dir, 'data'),
+        SCRIBE_SPOOL_DIR: join(dir, 'spool'),
+        SCRIBE_STORE: `file:${join(dir, 'store')}`,
+        SCRIBE_MASKING: features,
+        SCRIBE_RECORDING: features,
+        NODE_ENV: 'production',
+      };
+      const logPath = join(dir, 'server.log');
+      const { bin, args } = command(runtime, ctx.repoRoot);
+      const proc = startProcess(id, bin, args, { env, cwd: ctx.repoRoot, logPath });
+      await waitForHttp(`http://127.0.0.1:${port}/healthz`, 30_000, () => isRunning(proc));
+      const token = await devToken(ctx.repoRoot, env);
+      const headers: Record<string, string> = { ...anthropicHeaders() };
+      // Callers hold a Scribe token, not the upstream key.
+      delete headers['x-api-key'];
+      headers.authorization = `Bearer ${token ?? 'no-dev-token-available'}`;
+      return {
+        endpoint: { url: `http://127.0.0.1:${port}/v1/messages`, headers },
+        pid: proc.pid,
+        logPath,
+        stop: () => proc.stop(5000),
+      };
+    },
+  };
+}
