@@ -16,6 +16,11 @@ export const recordingConfigSchema = z
     sealKey: z.string().optional(),
     /** Header carrying a session id, besides x-claude-code-session-id. */
     sessionHeader: z.string().default('x-claude-code-session-id'),
+    /** Upload retry backoff: first wait and ceiling. */
+    uploadRetryMinMs: z.number().int().positive().default(200),
+    uploadRetryMaxMs: z.number().int().positive().default(30_000),
+    /** How long close() keeps uploading before leaving the rest in the spool for the next start. */
+    closeUploadTimeoutMs: z.number().int().nonnegative().default(5_000),
   })
   .default({
     enabled: true,
@@ -26,6 +31,9 @@ export const recordingConfigSchema = z
     batchMaxBytes: 4 * 1024 * 1024,
     batchMaxAgeMs: 1000,
     sessionHeader: 'x-claude-code-session-id',
+    uploadRetryMinMs: 200,
+    uploadRetryMaxMs: 30_000,
+    closeUploadTimeoutMs: 5_000,
   });
 
 export type RecordingConfig = z.infer<typeof recordingConfigSchema>;

@@ -1,0 +1,172 @@
+/**
+ * createRecorder composes recording: captures on the hot path, records built one at a time
+ * off it, chained, batched, spooled with fsync, and uploaded to the store in the background.
+ */
+import type { Sealer } from '../seal/sealer.ts';
+import { batchName } from '../store/batch-names.ts';
+import { openSink } from '../store/sink.ts';
+import { Spool } from '../store/spool.ts';
+import { Uploader } from '../store/uploader.ts';
+import { encodeBatch } from './batch-file.ts';
+import { Batcher } from './batcher.ts';
+import { buildRecord, type BuildContext } from './build-record.ts';
+import { RecordChain, type ChainedLine } from './chain.ts';
+import type { RecordingConfig } from './config.ts';
+import { ExchangeCapture } from './exchange-capture.ts';
+import { noRecorder, type ExchangeRecorder, type ExchangeStart, type Recorder } from './recorder.ts';
+import { ThreadIndex } from './threading.ts';
+
+export type { RecordingConfig } from './config.ts';
+export { recordingConfigSchema } from './config.ts';
+
+export interface RecorderOptions {
+  sealer?: Sealer;
+  /** Names this writer's chain; by default a generated id kept in the spool directory. */
+  instanceId?: string;
+  log?: (message: string) => void;
+}
+
+export interface RecorderStats {
+  instance: string;
+  /** Exchanges begun and not yet in a spooled batch. */
+  inFlight: number;
+  recorded: number;
+  /** Exchanges served without a record because the spool was full (fail open). */
+  unrecorded: number;
+  spooledBatches: number;
+  pendingBytes: number;
+  uploadedBatches: number;
+}
+
+export interface ScribeRecorder extends Recorder {
+  /** Cuts the current batch and resolves once everything finished so far is in the spool. */
+  flush(): Promise<void>;
+  stats(): RecorderStats;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+class SpoolingRecorder implements ScribeRecorder {
+  private readonly context: BuildContext;
+  private readonly chain: RecordChain;
+  private readonly batcher: Batcher;
+  private building: Promise<void> = Promise.resolve();
+  private spoolFailing = false;
+  private closed = false;
+  private counts = { begun: 0, recorded: 0, unrecorded: 0, spooledBatches: 0 };
+
+  constructor(
+    private readonly config: RecordingConfig,
+    private readonly spool: Spool,
+    private readonly uploader: Uploader,
+    private readonly log: (message: string) => void,
+    sealer: Sealer | undefined,
+  ) {
+    const state = spool.writerState();
+    this.chain = new RecordChain(state.instance, state.chain);
+    const sessionHeaders = [...new Set([config.sessionHeader, 'x-claude-code-session-id'])];
+    this.context = { threads: new ThreadIndex(), sealer, sessionHeaders, storedDefinitions: new Set() };
+    this.batcher = new Batcher(config.batchMaxBytes, config.batchMaxAgeMs, (lines) => this.writeBatch(lines));
+  }
+
+  private full(): boolean {
+    return this.spoolFailing || this.spool.pendingBytes() + this.batcher.bufferedBytes() >= this.config.spoolMaxBytes;
+  }
+
+  accepting(): boolean {
+    return this.config.whenFull === 'open' || !this.full();
+  }
+
+  begin(start: ExchangeStart): ExchangeRecorder {
+    if (this.closed) return noRecorder.begin(start);
+    if (this.config.whenFull === 'open' && this.full()) {
+      this.counts.unrecorded++;
+      this.log(`recording: spool full, exchange ${start.id} served unrecorded (${this.counts.unrecorded} so far)`);
+      return noRecorder.begin(start);
+    }
+    this.counts.begun++;
+    return new ExchangeCapture(start, (capture) => {
+      // Off the hot path, and in the order exchanges ended: a parent is built before its child.
+      this.building = this.building.then(() => sleep(0)).then(() => this.record(capture));
+    });
+  }
+
+  private async record(capture: ExchangeCapture): Promise<void> {
+    try {
+      const record = await buildRecord(capture, this.context);
+      this.batcher.add(await this.chain.append(record));
+    } catch (error) {
+      this.log(`recording: could not build the record of ${capture.start.id}: ${(error as Error).stack ?? error}`);
+    }
+  }
+
+  /** Writes one batch to the spool, retrying until it is durable: a record is never dropped. */
+  private async writeBatch(lines: ChainedLine[]): Promise<void> {
+    const state = this.spool.writerState();
+    const seq = state.batch.seq + 1;
+    const name = batchName(state.instance, seq, Math.min(...lines.map((l) => l.startMs)));
+    const prev = state.batch.name && state.batch.sha256 ? { name: state.batch.name, sha256: state.batch.sha256 } : null;
+    const { bytes, sha256, header } = await encodeBatch(lines, { name, instance: state.instance, seq, prev });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.spool.put(name, bytes, {
+          instance: state.instance,
+          batch: { seq, name, sha256 },
+          chain: { seq: header.lastSeq, hash: header.lastRecord },
+        });
+        break;
+      } catch (error) {
+        this.spoolFailing = true;
+        this.log(`recording: cannot write ${name} to the spool (attempt ${attempt + 1}): ${(error as Error).message}`);
+        await sleep(Math.min(5000, 100 * 2 ** attempt));
+      }
+    }
+    this.spoolFailing = false;
+    this.counts.recorded += lines.length;
+    this.counts.spooledBatches++;
+    this.uploader.kick();
+  }
+
+  async flush(): Promise<void> {
+    let building: Promise<void>;
+    do {
+      building = this.building;
+      await building;
+    } while (building !== this.building);
+    await this.batcher.flush();
+  }
+
+  stats(): RecorderStats {
+    return {
+      instance: this.chain.instance,
+      inFlight: this.counts.begun - this.counts.recorded,
+      recorded: this.counts.recorded,
+      unrecorded: this.counts.unrecorded,
+      spooledBatches: this.counts.spooledBatches,
+      pendingBytes: this.spool.pendingBytes(),
+      uploadedBatches: this.uploader.uploaded,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+    await this.uploader.drain(this.config.closeUploadTimeoutMs);
+    await this.uploader.stop();
+  }
+}
+
+/** Opens the spool (draining what an earlier run left), the store, and starts recording. */
+export async function createRecorder(config: RecordingConfig, options: RecorderOptions = {}): Promise<ScribeRecorder> {
+  if (!config.enabled) {
+    return { ...noRecorder, flush: async () => {}, stats: () => ({ instance: '', inFlight: 0, recorded: 0, unrecorded: 0, spooledBatches: 0, pendingBytes: 0, uploadedBatches: 0 }) };
+  }
+  const log = options.log ?? ((message: string) => console.error(message));
+  const spool = await Spool.open(config.spoolDir, options.instanceId);
+  const sink = await openSink(config.store, config.gcsEndpoint ? { gcsEndpoint: config.gcsEndpoint } : {});
+  const uploader = new Uploader(spool, sink, { retryMinMs: config.uploadRetryMinMs, retryMaxMs: config.uploadRetryMaxMs, log });
+  const pending = spool.pending().length;
+  if (pending > 0) log(`recording: draining ${pending} spooled batch(es) to ${sink.url}`);
+  uploader.kick();
+  return new SpoolingRecorder(config, spool, uploader, log, options.sealer);
+}
