@@ -43,6 +43,8 @@ export interface TestUpstream {
   calls: RecordedCall[];
   /** Queue the behaviour of the next call (calls without one get a short text reply). */
   next(scenario: Scenario): void;
+  /** Decide the behaviour of calls that find the queue empty, from their parsed body. */
+  respondWith(decide: ((body: Record<string, unknown> | undefined, path: string) => Scenario | undefined) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startUpstream(options: { apiKey?: string } = {}): Promise<
   const apiKey = options.apiKey ?? `sk-ant-api03-upstream-${crypto.randomUUID()}`;
   const calls: RecordedCall[] = [];
   const queue: Scenario[] = [];
+  let decide: ((body: Record<string, unknown> | undefined, path: string) => Scenario | undefined) | undefined;
   const sockets = new Set<import('node:net').Socket>();
 
   const server = createServer(async (req, res) => {
@@ -70,7 +73,7 @@ export async function startUpstream(options: { apiKey?: string } = {}): Promise<
       call.sent = Buffer.concat(sent);
       res.write(bytes);
     };
-    const scenario = queue.shift() ?? {};
+    const scenario = queue.shift() ?? decide?.(parse(body), url.pathname) ?? {};
     if (scenario.hang) return;
     if (req.headers['x-api-key'] !== apiKey) {
       return sendJson(res, 401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }, write);
@@ -93,6 +96,9 @@ export async function startUpstream(options: { apiKey?: string } = {}): Promise<
     apiKey,
     calls,
     next: (scenario) => queue.push(scenario),
+    respondWith: (fn) => {
+      decide = fn;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
