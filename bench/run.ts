@@ -80,7 +80,7 @@ async function main(): Promise<number> {
 
   const ok = (): TargetMeasurements[] => measurements.filter((m) => m.state === 'ok');
   const rounds = plan.levels.reduce((sum, l) => sum + l.rounds, 0);
-  progress.addToTotal(ok().length * (3 + rounds + 1));
+  progress.addToTotal(ok().length * (3 + rounds + plan.saturationSlices));
 
   const ctx: PhaseContext = { plan, driver, simulatorUrl, body: buildRequestBody(plan.requestBodyBytes), progress };
   await validateTargets(ctx, measurements);

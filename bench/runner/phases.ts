@@ -63,9 +63,13 @@ export async function validateTargets(ctx: PhaseContext, targets: TargetMeasurem
   }
 }
 
-/** Lets each runtime's JIT and connection pools settle before anything is recorded. */
+/**
+ * Lets each runtime's JIT and connection pools settle before anything is recorded: a paced
+ * batch, then a short burst of unpaced streams (the saturation path is hotter code).
+ */
 export async function warmUp(ctx: PhaseContext, targets: TargetMeasurements[]): Promise<void> {
   const script = buildStreamScript(ctx.plan.latencyScenario);
+  await useScenario(ctx.simulatorUrl, ctx.plan.latencyScenario);
   for (const t of active(targets)) {
     await ctx.driver.batch({
       endpoint: t.running!.endpoint,
@@ -73,6 +77,16 @@ export async function warmUp(ctx: PhaseContext, targets: TargetMeasurements[]): 
       concurrency: ctx.plan.warmupConcurrency,
       streamsPerSlot: 2,
       eventOffsetsMs: script.eventOffsetsMs,
+      timeoutMs: ctx.plan.streamTimeoutMs,
+    });
+  }
+  await useScenario(ctx.simulatorUrl, ctx.plan.saturationScenario);
+  for (const t of active(targets)) {
+    await ctx.driver.saturate({
+      endpoint: t.running!.endpoint,
+      body: ctx.body,
+      concurrency: ctx.plan.saturationConcurrency,
+      durationMs: Math.min(500, ctx.plan.saturationMs / 3),
       timeoutMs: ctx.plan.streamTimeoutMs,
     });
     ctx.progress.step(`warm up ${t.definition.id}`);
@@ -140,28 +154,42 @@ export async function measureLatency(ctx: PhaseContext, targets: TargetMeasureme
   }
 }
 
-/** Closed-loop streams with no pacing: how many streams per second each target carries. */
+/**
+ * Closed-loop streams with no pacing: how many streams per second each target carries.
+ * The time is cut into slices visited in rotating order, like the latency rounds.
+ */
 export async function measureSaturation(ctx: PhaseContext, targets: TargetMeasurements[]): Promise<void> {
   await useScenario(ctx.simulatorUrl, ctx.plan.saturationScenario);
-  for (const t of active(targets)) {
-    const tree = treeOf(t);
-    const cpuBefore = cpuSeconds(tree);
-    const r = await ctx.driver.saturate({
-      endpoint: t.running!.endpoint,
-      body: ctx.body,
-      concurrency: ctx.plan.saturationConcurrency,
-      durationMs: ctx.plan.saturationMs,
-      timeoutMs: ctx.plan.streamTimeoutMs,
-    });
-    t.saturation = {
-      concurrency: ctx.plan.saturationConcurrency,
-      streams: r.streams,
-      events: r.events,
-      errors: r.errors,
-      elapsedMs: r.elapsedMs,
-      cpuSeconds: cpuSeconds(tree) - cpuBefore,
-    };
-    if (r.firstError) t.saturation.firstError = r.firstError;
-    ctx.progress.step(`saturation ${t.definition.id}: ${((r.streams / r.elapsedMs) * 1000).toFixed(0)} streams/s`);
+  const slices = ctx.plan.saturationSlices;
+  for (let slice = 0; slice < slices; slice++) {
+    for (const t of rotated(active(targets), slice)) {
+      const tree = treeOf(t);
+      const cpuBefore = cpuSeconds(tree);
+      const r = await ctx.driver.saturate({
+        endpoint: t.running!.endpoint,
+        body: ctx.body,
+        concurrency: ctx.plan.saturationConcurrency,
+        durationMs: ctx.plan.saturationMs / slices,
+        timeoutMs: ctx.plan.streamTimeoutMs,
+      });
+      const sat = (t.saturation ??= {
+        concurrency: ctx.plan.saturationConcurrency,
+        streams: 0,
+        events: 0,
+        errors: 0,
+        elapsedMs: 0,
+        cpuSeconds: 0,
+      });
+      sat.streams += r.streams;
+      sat.events += r.events;
+      sat.errors += r.errors;
+      sat.elapsedMs += r.elapsedMs;
+      sat.cpuSeconds += cpuSeconds(tree) - cpuBefore;
+      if (r.firstError) sat.firstError ??= r.firstError;
+      ctx.progress.step(
+        `saturation ${slice + 1}/${slices} ${t.definition.id}: ${((r.streams / r.elapsedMs) * 1000).toFixed(0)} streams/s` +
+          (r.errors ? `, ${r.errors} failed` : ''),
+      );
+    }
   }
 }

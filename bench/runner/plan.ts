@@ -22,7 +22,9 @@ export interface RunPlan {
   headlineConcurrency: number;
   warmupConcurrency: number;
   saturationConcurrency: number;
+  /** Total unpaced time per target, cut into rotating slices. */
   saturationMs: number;
+  saturationSlices: number;
   idleStreams: number;
   requestBodyBytes: number;
   streamTimeoutMs: number;
@@ -48,6 +50,7 @@ export function planFor(mode: Mode): RunPlan {
       warmupConcurrency: 2,
       saturationConcurrency: 4,
       saturationMs: 300,
+      saturationSlices: 1,
       idleStreams: 8,
       streamTimeoutMs: 15_000,
     };
@@ -67,7 +70,8 @@ export function planFor(mode: Mode): RunPlan {
       headlineConcurrency: 64,
       warmupConcurrency: 16,
       saturationConcurrency: 64,
-      saturationMs: 1500,
+      saturationMs: 2000,
+      saturationSlices: 2,
       idleStreams: 256,
       streamTimeoutMs: 30_000,
     };
@@ -87,6 +91,7 @@ export function planFor(mode: Mode): RunPlan {
     warmupConcurrency: 64,
     saturationConcurrency: 64,
     saturationMs: 8000,
+    saturationSlices: 4,
     idleStreams: 256,
     streamTimeoutMs: 60_000,
   };
