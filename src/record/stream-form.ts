@@ -34,7 +34,9 @@ function compactEntry(ms: number, event: string | undefined, data: string, json:
       return [ms, spec.kind, index, piece.length];
     }
   }
-  return [ms, 'e', event ?? '', json === undefined ? data : json];
+  // Keep the data as text when re-serialising would not give it back (`{"type": "ping"}`).
+  const exact = json !== undefined && typeof json !== 'string' && JSON.stringify(json) === data;
+  return [ms, 'e', event ?? '', exact ? json : data];
 }
 
 /** The full text a block's deltas of one kind add up to. */
