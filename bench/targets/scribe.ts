@@ -53,7 +53,7 @@ export function scribeTarget(runtime: ScribeRuntime, features: ScribeFeatures): 
       return undefined;
     },
     start: async (ctx) => {
-      const dir = join(ctx.workDir, id);
+      const dir = ctx.workDir;
       for (const sub of ['data', 'spool', 'store']) mkdirSync(join(dir, sub), { recursive: true });
       const port = await freePort();
       const env: NodeJS.ProcessEnv = {
