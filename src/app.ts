@@ -4,7 +4,9 @@ import type { Authenticator } from './identity/identity.ts';
 import type { Policy } from './policy/policy.ts';
 import type { Recorder } from './record/recorder.ts';
 import type { Connection } from './upstream/connection.ts';
-import type { Logger } from './log/logger.ts';
+import type { DevIssuer } from './identity/dev-issuer.ts';
+import { createLogger, type Logger } from './log/logger.ts';
+import { assembleParts } from './lifecycle/assemble.ts';
 import { GatewayError, errorResponse } from './http/errors.ts';
 import { OpenStreams } from './lifecycle/open-streams.ts';
 import { createCallHandler, type CallMasker } from './proxy/handle-call.ts';
@@ -28,6 +30,16 @@ export interface Gateway {
   readonly openStreams: OpenStreams;
   /** Lets open streams finish (at most graceMs), then flushes recording. */
   close(graceMs?: number): Promise<void>;
+}
+
+/** Builds every part from the config (overrides replace parts: tests, embedding), then composes. */
+export async function createGateway(
+  config: GatewayConfig,
+  overrides: Partial<GatewayParts> & { log?: Logger } = {},
+): Promise<{ gateway: Gateway; devIssuer?: DevIssuer }> {
+  const parts = await assembleParts(config, overrides.log ?? createLogger());
+  const gateway = composeGateway({ ...parts, ...overrides });
+  return parts.devIssuer ? { gateway, devIssuer: parts.devIssuer } : { gateway };
 }
 
 /** Composes the Hono app: routes to the call handler, errors in the Anthropic shape. */

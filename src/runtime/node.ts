@@ -1,0 +1,41 @@
+/** Node entry point: serves the gateway with @hono/node-server and shuts down gracefully. */
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import { announceListening, boot } from '../lifecycle/boot.ts';
+import type { AddressInfo } from 'node:net';
+
+export async function runNode(): Promise<number> {
+  const booted = await boot(process.env);
+  if (!booted) return 1;
+  const { gateway, config } = booted;
+  const server = serve({ fetch: gateway.fetch, port: config.server.port, hostname: config.server.host }) as Server;
+  // Streams may be quiet for minutes; the gateway's own idle timeout governs them.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  }).catch((error: NodeJS.ErrnoException) => {
+    console.error(`scribe: cannot listen on ${config.server.host}:${config.server.port}: ${error.code ?? error.message}`);
+    process.exit(1);
+  });
+  announceListening(config.server.host, (server.address() as AddressInfo).port);
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string): Promise<void> => {
+      if (stopping) return;
+      stopping = true;
+      console.error(`scribe: ${signal}: no new connections; letting ${gateway.openStreams.size} open stream(s) finish`);
+      server.close();
+      server.closeIdleConnections();
+      await gateway.close(config.server.shutdownGraceMs);
+      server.closeAllConnections();
+      console.error('scribe: stopped');
+      resolve(0);
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+}
