@@ -1,0 +1,326 @@
+/**
+ * Redacts one text that arrives in pieces (one content block, one JSON string), releasing
+ * each character as soon as no secret can still cover it.
+ *
+ * Every piece runs through the keyword automaton once. A keyword hit becomes a candidate;
+ * candidates are decided strictly in text order, each by its rule's matcher, which postpones
+ * (throws MORE) while its answer depends on text not yet seen. Text is released up to the
+ * first undecided candidate, or up to a trailing fragment that could still grow into a
+ * keyword. Because decisions never depend on where the text was split, any split gives the
+ * same output as redacting the whole text at once: `redactWhole` is this class fed once.
+ */
+import type { Ruleset } from './ruleset.ts';
+import { MORE, Reader } from './rules/reader.ts';
+
+/** How far before a keyword a matcher may look (a URL scheme, a bot id before ":AA"). */
+export const LOOKBEHIND = 32;
+/** The recent-characters ring: look-behind plus the longest keyword. */
+const RING = 128;
+const RING_MASK = RING - 1;
+
+export interface SpanFinding {
+  rule: string;
+  /** Offsets in UTF-16 code units in the whole text, [start, end). */
+  start: number;
+  end: number;
+  original: string;
+  /** The hold-back cap forced the decision: the span runs to where the text had got. */
+  truncated?: boolean;
+}
+
+interface Candidate {
+  kwStart: number;
+  kwEnd: number;
+  rule: number;
+}
+
+export class Redactor {
+  /** Original text from `base`: look-behind context and everything not yet released. */
+  private buf = '';
+  private base = 0;
+  /** False after the byte fast path: the context lives only in the ring. */
+  private bufCurrent = true;
+  /** Code units seen so far, and the most recent of them by position modulo RING. */
+  private seen = 0;
+  private ring = new Uint16Array(RING);
+  private scratch = new Uint16Array(RING);
+  private state = 0;
+  private released = 0;
+  private lastEnd = 0;
+  private queue: Candidate[] = [];
+  private readonly charAt = (position: number): number => this.unitAt(this.ring, position);
+
+  constructor(
+    private readonly ruleset: Ruleset,
+    private readonly holdbackCap: number,
+    private readonly onFinding: (finding: SpanFinding) => void,
+  ) {}
+
+  /** Code units received but not yet released. */
+  get held(): number {
+    return this.seen - this.released;
+  }
+
+  /** Adds text; returns what can be released now (redacted). */
+  push(text: string): string {
+    return this.advance(text, false);
+  }
+
+  /** The text is complete: decides everything and releases the rest. */
+  end(): string {
+    return this.advance('', true);
+  }
+
+  /**
+   * The hot path for a text that arrives as the contents of a JSON string (raw bytes, escapes
+   * included): when nothing is held and the text holds no keyword hit and ends where nothing
+   * can begin, it is accepted as released unchanged without being decoded into a string.
+   * Returns false, changing nothing, when the text needs the full path (`push`).
+   */
+  passJsonString(bytes: Uint8Array, from: number, to: number): boolean {
+    if (this.seen !== this.released || this.queue.length > 0) return false;
+    const automaton = this.ruleset.automaton;
+    const { delta, hasOutput } = automaton;
+    const ring = this.scratch;
+    ring.set(this.ring);
+    let seen = this.seen;
+    let state = this.state;
+    let i = from;
+    while (i < to) {
+      let unit = bytes[i]!;
+      let low = -1;
+      if (unit === 0x5c) {
+        const e = bytes[i + 1];
+        i += 2;
+        if (e === 0x6e) unit = 10;
+        else if (e === 0x22 || e === 0x5c || e === 0x2f) unit = e;
+        else if (e === 0x74) unit = 9;
+        else if (e === 0x72) unit = 13;
+        else if (e === 0x75 && i + 4 <= to) {
+          unit = hex4(bytes, i);
+          if (unit < 0) return false;
+          i += 4;
+        } else if (e === 0x62) unit = 8;
+        else if (e === 0x66) unit = 12;
+        else return false;
+        if (i > to) return false;
+      } else if (unit < 0x80) {
+        if (unit === 0x22 || unit < 0x20) return false;
+        i++;
+      } else if (unit >= 0xc2 && unit < 0xe0 && i + 1 < to && isTail(bytes[i + 1]!)) {
+        unit = ((unit & 0x1f) << 6) | (bytes[i + 1]! & 0x3f);
+        i += 2;
+      } else if (unit >= 0xe0 && unit < 0xf0 && i + 2 < to && isTail(bytes[i + 1]!) && isTail(bytes[i + 2]!)) {
+        unit = ((unit & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f);
+        if (unit < 0x800 || (unit >= 0xd800 && unit < 0xe000)) return false;
+        i += 3;
+      } else if (unit >= 0xf0 && unit < 0xf5 && i + 3 < to && isTail(bytes[i + 1]!) && isTail(bytes[i + 2]!) && isTail(bytes[i + 3]!)) {
+        const cp = ((unit & 0x07) << 18) | ((bytes[i + 1]! & 0x3f) << 12) | ((bytes[i + 2]! & 0x3f) << 6) | (bytes[i + 3]! & 0x3f);
+        if (cp < 0x10000 || cp > 0x10ffff) return false;
+        unit = 0xd800 + ((cp - 0x10000) >> 10);
+        low = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+        i += 4;
+      } else {
+        return false;
+      }
+      ring[seen & RING_MASK] = unit;
+      seen++;
+      state = delta[state * 128 + (unit < 128 ? unit : 0)]!;
+      if (hasOutput[state] === 1 && this.anyHit(state, seen, ring)) return false;
+      if (low >= 0) {
+        ring[seen & RING_MASK] = low;
+        seen++;
+        state = 0;
+      }
+    }
+    if (seen > this.seen && isHighSurrogate(ring[(seen - 1) & RING_MASK]!)) return false;
+    if (state !== 0 && automaton.holdback(state, seen, (p) => this.unitAt(ring, p, seen)) > 0) return false;
+    this.scratch = this.ring;
+    this.ring = ring;
+    this.seen = this.released = seen;
+    this.state = state;
+    this.bufCurrent = false;
+    return true;
+  }
+
+  private anyHit(state: number, end: number, ring: Uint16Array): boolean {
+    const automaton = this.ruleset.automaton;
+    for (const k of automaton.outputs[state]!) {
+      if (automaton.verify(k, end, (p) => this.unitAt(ring, p, end))) return true;
+    }
+    return false;
+  }
+
+  private unitAt(ring: Uint16Array, position: number, seen = this.seen): number {
+    if (position < 0 || position >= seen || position < seen - RING) return -1;
+    return ring[position & RING_MASK]!;
+  }
+
+  private advance(text: string, final: boolean): string {
+    if (!this.bufCurrent) {
+      // Rebuild the look-behind context from the ring after fast-path pieces.
+      const from = Math.max(0, this.seen - LOOKBEHIND);
+      this.buf = String.fromCharCode(...contextUnits(this.ring, from, this.seen));
+      this.base = from;
+      this.bufCurrent = true;
+    }
+    this.buf += text;
+    this.scan(text);
+
+    const end = this.seen;
+    for (;;) {
+      const waiting = this.decide(final);
+      if (!waiting || final || end - this.released <= this.holdbackCap) break;
+      this.forceHead(end);
+    }
+
+    let releaseTo = end;
+    if (!final) {
+      const head = this.queue[0];
+      if (head) releaseTo = Math.min(releaseTo, head.kwStart);
+      const hold = this.state === 0 ? 0 : this.ruleset.automaton.holdback(this.state, end, this.charAt);
+      releaseTo = Math.min(releaseTo, end - hold);
+      if (end > 0 && isHighSurrogate(this.ring[(end - 1) & RING_MASK]!)) releaseTo = Math.min(releaseTo, end - 1);
+    }
+    releaseTo = Math.max(releaseTo, this.lastEnd, this.released);
+    return this.release(releaseTo);
+  }
+
+  private scan(text: string): void {
+    const automaton = this.ruleset.automaton;
+    const { delta, hasOutput } = automaton;
+    let state = this.state;
+    for (let i = 0; i < text.length; i++) {
+      const unit = text.charCodeAt(i);
+      this.ring[this.seen & RING_MASK] = unit;
+      this.seen++;
+      state = delta[state * 128 + (unit < 128 ? unit : 0)]!;
+      if (hasOutput[state] === 1) this.collect(state);
+    }
+    this.state = state;
+  }
+
+  private collect(state: number): void {
+    const automaton = this.ruleset.automaton;
+    for (const k of automaton.outputs[state]!) {
+      if (!automaton.verify(k, this.seen, this.charAt)) continue;
+      const keyword = automaton.keywords[k]!;
+      for (const rule of keyword.rules) {
+        this.enqueue({ kwStart: this.seen - keyword.length, kwEnd: this.seen, rule });
+      }
+    }
+  }
+
+  /** Keeps the queue in (start, rule priority) order: the order the whole text decides in. */
+  private enqueue(candidate: Candidate): void {
+    let i = this.queue.length;
+    while (i > 0) {
+      const before = this.queue[i - 1]!;
+      if (before.kwStart < candidate.kwStart || (before.kwStart === candidate.kwStart && before.rule <= candidate.rule)) break;
+      i--;
+    }
+    this.queue.splice(i, 0, candidate);
+  }
+
+  /** Decides candidates in order; returns true when the head waits for more text. */
+  private decide(final: boolean): boolean {
+    const end = this.seen;
+    // A keyword not yet complete would start at or after this point: decide only before it.
+    const known = final ? Infinity : end - this.ruleset.automaton.depth[this.state]!;
+    while (this.queue.length > 0) {
+      const head = this.queue[0]!;
+      if (head.kwStart >= known) return false;
+      const rule = this.ruleset.rules[head.rule]!;
+      const base = this.base;
+      const reader = new Reader(this.buf, final, Math.max(0, head.kwStart - LOOKBEHIND - base));
+      let span;
+      try {
+        span = rule.match(reader, head.kwStart - base, head.kwEnd - base);
+      } catch (error) {
+        if (error === MORE) return true;
+        throw error;
+      }
+      this.queue.shift();
+      if (!span) continue;
+      const start = span.start + base;
+      const stop = span.end + base;
+      if (start < this.lastEnd || stop <= start || start < head.kwStart) continue;
+      const original = this.buf.slice(span.start, span.end);
+      if (!this.ruleset.accepts(original)) continue;
+      this.accept(head.rule, start, stop, original, false);
+    }
+    return false;
+  }
+
+  /** The fail-safe: the head has held text up to the cap; redact through what has arrived. */
+  private forceHead(end: number): void {
+    const head = this.queue.shift()!;
+    let stop = end;
+    if (isHighSurrogate(this.ring[(end - 1) & RING_MASK]!)) stop--;
+    const start = Math.max(head.kwStart, this.lastEnd);
+    if (stop <= start) return;
+    this.accept(head.rule, start, stop, this.buf.slice(start - this.base, stop - this.base), true);
+  }
+
+  private accepted: { start: number; end: number; rule: number }[] = [];
+
+  private accept(rule: number, start: number, end: number, original: string, truncated: boolean): void {
+    this.accepted.push({ start, end, rule });
+    this.lastEnd = end;
+    const finding: SpanFinding = { rule: this.ruleset.rules[rule]!.id, start, end, original };
+    if (truncated) finding.truncated = true;
+    this.onFinding(finding);
+  }
+
+  private release(to: number): string {
+    let out = '';
+    let pos = this.released;
+    const base = this.base;
+    for (const span of this.accepted) {
+      out += this.buf.slice(pos - base, span.start - base) + this.ruleset.placeholder(span.rule);
+      pos = span.end;
+    }
+    this.accepted.length = 0;
+    if (to > pos) out += this.buf.slice(pos - base, to - base);
+    this.released = Math.max(pos, to);
+    // Keep the look-behind context for candidates still to decide and for those to come.
+    const head = this.queue[0];
+    const keepFrom = Math.min(this.released, head ? head.kwStart : Infinity) - LOOKBEHIND;
+    if (keepFrom > this.base) {
+      this.buf = this.buf.slice(keepFrom - this.base);
+      this.base = keepFrom;
+    }
+    return out;
+  }
+}
+
+function contextUnits(ring: Uint16Array, from: number, to: number): number[] {
+  const units: number[] = [];
+  for (let p = from; p < to; p++) units.push(ring[p & RING_MASK]!);
+  return units;
+}
+
+function hex4(bytes: Uint8Array, at: number): number {
+  let value = 0;
+  for (let k = 0; k < 4; k++) {
+    const b = bytes[at + k]!;
+    const digit = b >= 48 && b <= 57 ? b - 48 : b >= 97 && b <= 102 ? b - 87 : b >= 65 && b <= 70 ? b - 55 : -1;
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+function isTail(b: number): boolean {
+  return (b & 0xc0) === 0x80;
+}
+
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdbff;
+}
+
+/** Redacts a complete text in one go (non-streamed bodies, requests, and the reference for tests). */
+export function redactWhole(ruleset: Ruleset, text: string, onFinding: (finding: SpanFinding) => void): string {
+  const redactor = new Redactor(ruleset, Number.MAX_SAFE_INTEGER, onFinding);
+  return redactor.push(text) + redactor.end();
+}

@@ -1,0 +1,48 @@
+/** Chat platforms: Slack, Discord, Telegram and Microsoft Teams tokens and webhook URLs. */
+import { ALNUM, B64URL, DIGIT, charset } from './charset.ts';
+import type { Reader } from './reader.ts';
+import type { Rule } from './rule.ts';
+import { assignmentRule, run, tokenRule } from './shapes.ts';
+
+const SLACK_BODY = charset('A-Za-z0-9-');
+const URL_PATH = charset('A-Za-z0-9_/-');
+
+/** The part of a webhook URL after its fixed host and path: the secret. */
+function webhook(id: string, keywords: string[], min: number): Rule {
+  return tokenRule({ id, keywords, then: [run(URL_PATH, min, 300)], end: URL_PATH, redactFrom: 0, wordStart: false });
+}
+
+/** Telegram bot tokens: <bot id, 8-10 digits>:AA<33 url-safe base64>. The part after ":" is redacted. */
+const telegramBotToken: Rule = {
+  id: 'telegram-bot-token',
+  keywords: [':AA'],
+  foldCase: false,
+  wordStart: false,
+  match(r: Reader, kwStart, kwEnd) {
+    let digits = 0;
+    while (digits <= 10 && DIGIT(r.at(kwStart - 1 - digits))) digits++;
+    if (digits < 8 || digits > 10 || ALNUM(r.at(kwStart - 1 - digits))) return null;
+    let n = 0;
+    while (n <= 33 && B64URL(r.at(kwEnd + n))) n++;
+    if (n !== 33) return null;
+    return { start: kwStart + 1, end: kwEnd + n };
+  },
+};
+
+export const chatRules: Rule[] = [
+  tokenRule({ id: 'slack-bot-token', keywords: ['xoxb-'], then: [run(DIGIT, 10, 13), '-', run(DIGIT, 10, 13), '-', run(ALNUM, 24, 34)] }),
+  tokenRule({ id: 'slack-user-token', keywords: ['xoxp-'], then: [run(SLACK_BODY, 40, 120)] }),
+  tokenRule({ id: 'slack-app-token', keywords: ['xapp-'], then: [run(DIGIT, 1), '-', run(SLACK_BODY, 30, 120)] }),
+  tokenRule({ id: 'slack-config-token', keywords: ['xoxe.xoxp-', 'xoxe-'], then: [run(SLACK_BODY, 30, 200)] }),
+  tokenRule({ id: 'slack-legacy-token', keywords: ['xoxa-', 'xoxr-', 'xoxs-', 'xoxo-'], then: [run(SLACK_BODY, 30, 120)] }),
+  webhook('slack-webhook-url', ['hooks.slack.com/services/', 'hooks.slack.com/workflows/', 'hooks.slack.com/triggers/'], 30),
+  webhook('discord-webhook-url', ['discord.com/api/webhooks/', 'discordapp.com/api/webhooks/'], 60),
+  webhook('teams-webhook-url', ['webhook.office.com/webhookb2/', 'outlook.office.com/webhook/'], 60),
+  // Discord bot tokens carry no prefix: base64(user id).<6>.<27-38>, assigned to a discord name.
+  assignmentRule({
+    id: 'discord-bot-token',
+    keywords: ['discord'],
+    value: [run(B64URL, 23, 28), '.', run(B64URL, 6), '.', run(B64URL, 27, 38)],
+  }),
+  telegramBotToken,
+];

@@ -1,0 +1,70 @@
+/** Key material: PEM private keys (RSA, EC, DSA, OpenSSH, PGP, PKCS#8), JSON Web Tokens. */
+import { B64URL, charset } from './charset.ts';
+import type { Reader } from './reader.ts';
+import type { Rule, Span } from './rule.ts';
+import { run, tokenRule } from './shapes.ts';
+
+/** Base64 lines, PEM headers (Proc-Type: 4,ENCRYPTED) and "\n" escapes inside JSON strings. */
+const PEM_BODY = charset('A-Za-z0-9+/=:,\\ \t\r\n-');
+const PEM_MAX = 16 * 1024;
+
+/**
+ * From the BEGIN line through the matching END line. Without an END line (a truncated or
+ * still-growing key), the redaction covers everything that still looks like the key body.
+ */
+function readPem(r: Reader, bodyStart: number, label: string): number {
+  const endLine = `-----END ${label}-----`;
+  let pos = bodyStart;
+  while (pos - bodyStart < PEM_MAX) {
+    const c = r.at(pos);
+    if (c === 45 /* - */ && r.startsWith(pos, endLine)) return pos + endLine.length;
+    if (c === 45 && r.at(pos + 1) === 45) return pos; // some other boundary line: the body ended
+    if (!PEM_BODY(c)) return pos;
+    pos++;
+  }
+  return pos;
+}
+
+function pem(id: string, label: string): Rule {
+  const begin = `-----BEGIN ${label}-----`;
+  return {
+    id,
+    keywords: [begin],
+    foldCase: false,
+    wordStart: false,
+    match(r, kwStart, kwEnd): Span {
+      return { start: kwStart, end: readPem(r, kwEnd, label) };
+    },
+  };
+}
+
+/** A service-account JSON file: the PKCS#8 key inside "private_key", with \n escapes. */
+const gcpServiceAccountKey: Rule = {
+  id: 'gcp-service-account-private-key',
+  keywords: ['"private_key": "-----BEGIN PRIVATE KEY-----', '"private_key":"-----BEGIN PRIVATE KEY-----'],
+  foldCase: false,
+  wordStart: false,
+  match(r, kwStart, kwEnd): Span {
+    const start = kwStart + r.slice(kwStart, kwEnd).indexOf('-----BEGIN');
+    return { start, end: readPem(r, kwEnd, 'PRIVATE KEY') };
+  },
+};
+
+export const keyRules: Rule[] = [
+  gcpServiceAccountKey,
+  pem('pem-rsa-private-key', 'RSA PRIVATE KEY'),
+  pem('pem-ec-private-key', 'EC PRIVATE KEY'),
+  pem('pem-dsa-private-key', 'DSA PRIVATE KEY'),
+  pem('pem-openssh-private-key', 'OPENSSH PRIVATE KEY'),
+  pem('pem-pgp-private-key', 'PGP PRIVATE KEY BLOCK'),
+  pem('pem-encrypted-private-key', 'ENCRYPTED PRIVATE KEY'),
+  pem('pem-private-key', 'PRIVATE KEY'),
+  pem('putty-private-key', 'SSH2 ENCRYPTED PRIVATE KEY'),
+  // header.payload.signature, each base64url; header and payload are JSON objects ("eyJ" = '{"').
+  tokenRule({
+    id: 'jwt',
+    keywords: ['eyJ'],
+    then: [run(B64URL, 10, 2000), '.', run(B64URL, 10, 8000), '.', run(B64URL, 16, 1000)],
+    check: (v) => v.slice(v.indexOf('.') + 1).startsWith('eyJ'),
+  }),
+];
