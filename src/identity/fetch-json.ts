@@ -6,6 +6,8 @@ export interface FetchJsonOptions {
   fetch: typeof fetch;
   timeoutMs: number;
   maxBytes?: number;
+  /** Throws for a URL that may not be fetched from; applied to where redirects lead too. */
+  checkUrl?: (url: string) => void;
 }
 
 export async function fetchJson(url: string, options: FetchJsonOptions): Promise<unknown> {
@@ -13,9 +15,18 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
   const signal = AbortSignal.timeout(options.timeoutMs);
   let response: Response;
   try {
-    response = await options.fetch(url, { headers: { accept: 'application/json' }, signal, redirect: 'error' });
+    response = await options.fetch(url, { headers: { accept: 'application/json' }, signal });
   } catch (error) {
     throw new Error(signal.aborted ? `no answer within ${options.timeoutMs} ms` : `unreachable (${describe(error)})`);
+  }
+  // Providers may redirect their key URLs; a redirect may not lead somewhere the original could not be.
+  if (response.redirected && options.checkUrl !== undefined) {
+    try {
+      options.checkUrl(response.url);
+    } catch (error) {
+      await response.body?.cancel().catch(() => {});
+      throw new Error(`redirected to a refused location (${describe(error)})`);
+    }
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => {});

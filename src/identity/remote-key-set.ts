@@ -33,6 +33,7 @@ export class RemoteKeySet {
   readonly issuer: string;
   readonly #options: RemoteKeySetOptions;
   readonly #now: () => number;
+  readonly #fetchOptions: Parameters<typeof fetchJson>[1];
   #keys: ReturnType<typeof createLocalJWKSet> | undefined;
   #jwksUri: string | undefined;
   #fetchedAt = Number.NEGATIVE_INFINITY;
@@ -44,6 +45,7 @@ export class RemoteKeySet {
     this.#options = options;
     this.issuer = options.issuer;
     this.#now = options.now ?? Date.now;
+    this.#fetchOptions = { ...options, checkUrl: (url: string) => void this.#checkedUrl(url, 'key location') };
     if (options.jwksUri !== undefined) this.#jwksUri = this.#checkedUrl(options.jwksUri, 'jwksUri');
     else this.#checkedUrl(options.issuer, 'issuer');
   }
@@ -103,7 +105,7 @@ export class RemoteKeySet {
     const explicit = this.#options.jwksUri !== undefined;
     try {
       this.#jwksUri ??= await this.#discoverJwksUri();
-      const jwks = await fetchJson(this.#jwksUri, this.#options).catch((error: Error) => {
+      const jwks = await fetchJson(this.#jwksUri, this.#fetchOptions).catch((error: Error) => {
         throw new Error(`key set ${error.message}`);
       });
       this.#keys = createLocalJWKSetOrExplain(jwks);
@@ -118,7 +120,7 @@ export class RemoteKeySet {
 
   async #discoverJwksUri(): Promise<string> {
     const url = `${this.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
-    const document = await fetchJson(url, this.#options).catch((error: Error) => {
+    const document = await fetchJson(url, this.#fetchOptions).catch((error: Error) => {
       throw new Error(`discovery document ${error.message}`);
     });
     if (document === null || typeof document !== 'object') throw new Error('discovery document is not an object');

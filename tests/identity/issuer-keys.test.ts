@@ -172,6 +172,25 @@ describe('issuer unreachable', () => {
   });
 });
 
+describe('redirects', () => {
+  test('keys reached through a redirect to plain http elsewhere are not used', async () => {
+    await withIssuer(async (idp) => {
+      const redirectedToHttp = (async (input: RequestInfo | URL, init?: RequestInit) => {
+        const response = await fetch(input, init);
+        if (!String(input).endsWith('/jwks')) return response;
+        Object.defineProperty(response, 'redirected', { value: true });
+        Object.defineProperty(response, 'url', { value: 'http://keys.example.net/jwks' });
+        return response;
+      }) as typeof fetch;
+      const config = identityConfigSchema.parse({ issuers: [{ issuer: idp.issuer, audience: idp.audience }] });
+      const { authenticator } = await createAuthenticator(config, { dataDir: '/nonexistent', fetch: redirectedToHttp });
+      const error = await rejection(authenticator.authenticate(bearer(await idp.sign())));
+      assert.equal(error.status, 503);
+      assert.match(error.message, /redirected to a refused location/);
+    });
+  });
+});
+
 describe('configuration', () => {
   test('keys over plain http are refused unless on loopback or explicitly allowed', async () => {
     const neverCalled = (async () => {
