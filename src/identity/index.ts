@@ -4,13 +4,11 @@ import type { DevIssuer } from './dev-issuer.ts';
 import { IssuerVerifier } from './issuer-verifier.ts';
 import { RemoteKeySet } from './remote-key-set.ts';
 import { TokenAuthenticator } from './token-authenticator.ts';
-import { openDevIssuer } from './dev-issuer-key-file.ts';
 
 export type { Authenticator, Identity } from './identity.ts';
 export type { IdentityConfig, IdentityConfigInput, IssuerConfig } from './config.ts';
 export { identityConfigSchema } from './config.ts';
 export { DevIssuer, devAudience, devIssuerName, type DevTokenOptions } from './dev-issuer.ts';
-export { openDevIssuer } from './dev-issuer-key-file.ts';
 
 export interface AuthenticatorOptions {
   /** Where the development issuer keeps its key when no issuer is configured. */
@@ -39,6 +37,8 @@ export async function createAuthenticator(
     ...(options.now ? { now: options.now } : {}),
   };
   if (config.issuers.length === 0) {
+    // Loaded only here: it is the one module that touches the file system.
+    const { openDevIssuer } = await import('./dev-issuer-key-file.ts');
     const devIssuer = await openDevIssuer(options.dataDir);
     const verifier = new IssuerVerifier(devIssuer.issuerConfig, devIssuer.keys, options.now);
     return { authenticator: new TokenAuthenticator([verifier], authenticatorOptions), devIssuer };
