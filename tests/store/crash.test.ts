@@ -1,0 +1,92 @@
+/**
+ * SIGKILL with batches pending: finished exchanges are already durable in the spool (within
+ * the batch age, without any flush), and the next start drains them. Every finished exchange
+ * ends up stored exactly once and the chain continues across the restart.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { decodeBatch } from '../../src/record/batch-file.ts';
+import { openSink } from '../../src/store/sink.ts';
+import { Spool } from '../../src/store/spool.ts';
+import { verifyStore } from '../../src/store/verify.ts';
+import { storedRecords, tempDir } from '../record/store-helpers.ts';
+import { startGcsServer, type GcsServer } from '../support/gcs-server.ts';
+
+let server: GcsServer;
+before(async () => {
+  server = await startGcsServer(['audit']);
+});
+after(() => server.stop());
+
+const child = new URL('./recorder-child.ts', import.meta.url).pathname;
+
+function run(args: string[], waitFor: string): Promise<{ kill: () => Promise<void>; done: Promise<number | null> }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const done = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let output = '';
+    proc.stdout.on('data', (data: Buffer) => {
+      output += data.toString();
+      if (output.includes(waitFor)) {
+        resolve({
+          kill: async () => {
+            proc.kill('SIGKILL');
+            await done;
+          },
+          done,
+        });
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`child exited (${code}) before printing "${waitFor}": ${output}`)));
+  });
+}
+
+/** Record ids in the spool's pending batches. */
+async function spooledIds(spoolDir: string): Promise<string[]> {
+  const spool = await Spool.open(spoolDir);
+  const ids: string[] = [];
+  for (const { name } of spool.pending()) {
+    const { lines } = await decodeBatch(await spool.read(name));
+    ids.push(...lines.map((line) => (JSON.parse(line) as { id: string }).id));
+  }
+  return ids;
+}
+
+test('SIGKILL with batches pending loses no finished exchange; the next start drains the spool', { timeout: 120_000 }, async () => {
+  const root = await tempDir('crash');
+  const spoolDir = join(root, 'spool');
+  const store = 'gs://audit/crash';
+  server.failFor(3_600_000);
+
+  const first = await run([spoolDir, store, server.url, '25', 'first'], 'ended');
+  // No flush, no shutdown: the batch age alone makes finished exchanges durable.
+  while ((await spooledIds(spoolDir).catch(() => [])).length < 25) await new Promise((resolve) => setTimeout(resolve, 50));
+  await first.kill();
+
+  const expected = Array.from({ length: 25 }, (_, i) => `first-${i}`);
+  assert.deepEqual((await spooledIds(spoolDir)).sort(), [...expected].sort());
+  assert.equal(server.objects('audit').size, 0);
+  assert.ok((await readdir(join(spoolDir, 'pending'))).length > 0);
+
+  server.failFor(0);
+  const drain = await run([spoolDir, store, server.url, '0', 'x'], 'drained all');
+  assert.equal(await drain.done, 0);
+
+  // A second life of the same instance continues its chain.
+  server.failFor(3_600_000);
+  const second = await run([spoolDir, store, server.url, '5', 'second'], 'ended');
+  while ((await spooledIds(spoolDir)).length < 5) await new Promise((resolve) => setTimeout(resolve, 50));
+  await second.kill();
+  server.failFor(0);
+  await (await run([spoolDir, store, server.url, '0', 'x'], 'drained all')).done;
+
+  const records = await storedRecords(store, { gcsEndpoint: server.url });
+  const ids = records.map((r) => r.id);
+  assert.deepEqual([...ids].sort(), [...expected, ...Array.from({ length: 5 }, (_, i) => `second-${i}`)].sort());
+  assert.equal(new Set(records.map((r) => r.chain.instance)).size, 1);
+  const report = await verifyStore(await openSink(store, { gcsEndpoint: server.url }));
+  assert.deepEqual(report.problems, []);
+});
