@@ -82,6 +82,11 @@ describe('matching the caller', () => {
     assert.equal(denied(() => policy.authorize(unverified, call())).status, 403);
   });
 
+  test('URL-shaped claim names (Auth0 namespaced claims) are matched whole', () => {
+    const policy = policyOf([{ name: 'ns', match: { 'https://example.com/team': 'platform' } }]);
+    assert.equal(policy.authorize(identity({ claims: { 'https://example.com/team': 'platform' } }), call()).rule, 'ns');
+  });
+
   test('a claim holding an object never matches a glob, not even "*"', () => {
     const policy = policyOf([{ name: 'r', match: { realm_access: '*' } }]);
     assert.equal(denied(() => policy.authorize(identity({ claims: { realm_access: { roles: [] } } }), call())).status, 403);
