@@ -3,6 +3,8 @@
 //
 // Options: --only=id,id   measure only these targets (direct is always included)
 //          --skip=id,id   leave these targets out
+//          --cpu-prof=<dir>  Node-based targets (Scribe on Node, Portkey) write V8 CPU
+//                         profiles there when they stop (open in Chrome DevTools)
 //          --out=<dir>    where to write <mode>.json/.md/.svg (default bench/results;
 //                         the smoke run writes to a temp dir unless --out is given)
 //
@@ -36,6 +38,7 @@ const plan = planFor(mode);
 const only = option('only')?.split(',');
 const skip = option('skip')?.split(',') ?? [];
 const workDir = mkdtempSync(join(os.tmpdir(), 'scribe-bench-'));
+const cpuProfileDir = option('cpu-prof');
 const outDir = option('out') ?? (mode === 'smoke' ? join(workDir, 'results') : join(repoRoot, 'bench/results'));
 
 async function main(): Promise<number> {
@@ -69,7 +72,8 @@ async function main(): Promise<number> {
     const targetDir = join(workDir, definition.id);
     mkdirSync(targetDir, { recursive: true });
     try {
-      m.running = await definition.start({ simulatorUrl, workDir: targetDir, repoRoot });
+      if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
+      m.running = await definition.start({ simulatorUrl, workDir: targetDir, repoRoot, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
       progress.log(`started ${definition.id} (${m.running.endpoint.url}${m.running.pid ? `, pid ${m.running.pid}` : ''})`);
     } catch (err) {
       m.state = 'failed';

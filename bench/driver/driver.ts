@@ -35,7 +35,9 @@ async function runBatch(job: BatchJob): Promise<void> {
   const body = Buffer.from(job.body);
   const samples: StreamSample[] = [];
   const start = performance.now();
-  const slot = async (): Promise<void> => {
+  const slot = async (_: unknown, index: number): Promise<void> => {
+    const delay = (index / job.concurrency) * job.staggerMs;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     for (let i = 0; i < job.streamsPerSlot; i++) {
       samples.push(
         await runStream({ endpoint: job.endpoint, url, agent, body, eventOffsetsMs: job.eventOffsetsMs, timeoutMs: job.timeoutMs }),

@@ -16,6 +16,11 @@ export interface BatchJob {
   streamsPerSlot: number;
   /** When each event leaves the simulator, relative to the request's arrival there. */
   eventOffsetsMs: number[];
+  /**
+   * Slot i starts i/concurrency of this many ms late, so arrivals are spread over about one
+   * stream's duration: N streams are open at once, but they do not all begin at one instant.
+   */
+  staggerMs: number;
   timeoutMs: number;
 }
 

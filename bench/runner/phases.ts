@@ -2,7 +2,7 @@
 // from round to round, so no target is always measured right after the same neighbour and
 // slow drift of the machine spreads evenly over all of them.
 
-import { buildStreamScript, type Scenario } from '../simulator/scenario.ts';
+import { buildStreamScript, type Scenario, type StreamScript } from '../simulator/scenario.ts';
 import type { DriverClient } from './driver-client.ts';
 import { addSamples, levelFor, type TargetMeasurements } from './measurements.ts';
 import type { RunPlan } from './plan.ts';
@@ -21,6 +21,11 @@ export interface PhaseContext {
 export async function useScenario(simulatorUrl: string, scenario: Scenario): Promise<void> {
   const res = await fetch(`${simulatorUrl}/_sim/scenario`, { method: 'POST', body: JSON.stringify(scenario) });
   if (res.status !== 204) throw new Error(`simulator refused the scenario (${res.status})`);
+}
+
+/** When the last event of a stream is scheduled: the stream's duration at the simulator. */
+function streamDurationMs(script: StreamScript): number {
+  return script.eventOffsetsMs[script.eventOffsetsMs.length - 1] ?? 0;
 }
 
 function rotated<T>(items: T[], by: number): T[] {
@@ -48,6 +53,7 @@ export async function validateTargets(ctx: PhaseContext, targets: TargetMeasurem
       concurrency: 1,
       streamsPerSlot: 1,
       eventOffsetsMs: script.eventOffsetsMs,
+      staggerMs: 0,
       timeoutMs: ctx.plan.streamTimeoutMs,
     });
     const s = r.samples[0];
@@ -77,6 +83,7 @@ export async function warmUp(ctx: PhaseContext, targets: TargetMeasurements[]): 
       concurrency: ctx.plan.warmupConcurrency,
       streamsPerSlot: 2,
       eventOffsetsMs: script.eventOffsetsMs,
+      staggerMs: streamDurationMs(script),
       timeoutMs: ctx.plan.streamTimeoutMs,
     });
   }
@@ -138,6 +145,7 @@ export async function measureLatency(ctx: PhaseContext, targets: TargetMeasureme
           concurrency: level.concurrency,
           streamsPerSlot: level.streamsPerSlot,
           eventOffsetsMs: script.eventOffsetsMs,
+          staggerMs: streamDurationMs(script),
           timeoutMs: ctx.plan.streamTimeoutMs,
         });
         const samples = levelFor(t, level.concurrency);

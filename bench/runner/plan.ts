@@ -62,8 +62,8 @@ export function planFor(mode: Mode): RunPlan {
       // About 0.35 s per stream: 20 deltas 15 ms apart.
       latencyScenario: { ...realisticScenario, thinkingDeltas: 4, textDeltas: 14, toolDeltas: 2 },
       levels: [
-        { concurrency: 1, rounds: 3, streamsPerSlot: 3 },
-        { concurrency: 16, rounds: 3, streamsPerSlot: 1 },
+        { concurrency: 1, rounds: 5, streamsPerSlot: 2 },
+        { concurrency: 16, rounds: 4, streamsPerSlot: 1 },
         { concurrency: 64, rounds: 3, streamsPerSlot: 1 },
         { concurrency: 256, rounds: 2, streamsPerSlot: 1 },
       ],

@@ -19,7 +19,14 @@ export const portkeyTarget: TargetDefinition = {
     const proc = startProcess(
       'portkey',
       process.execPath,
-      ['--import', shim, join(ctx.repoRoot, ENTRY), `--port=${port}`, '--headless'],
+      [
+        ...(ctx.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.cpuProfileDir}`] : []),
+        '--import',
+        shim,
+        join(ctx.repoRoot, ENTRY),
+        `--port=${port}`,
+        '--headless',
+      ],
       // Portkey trusts 127.0.0.1 as a custom host by default; say so explicitly anyway.
       { logPath, cwd: ctx.repoRoot, env: { ...process.env, TRUSTED_CUSTOM_HOSTS: '127.0.0.1,localhost', NODE_ENV: 'production' } },
     );

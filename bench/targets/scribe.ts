@@ -19,11 +19,12 @@ function entryFor(runtime: ScribeRuntime): string {
   return runtime === 'node' ? CLI : `src/runtime/${runtime}.ts`;
 }
 
-function command(runtime: ScribeRuntime, root: string): { bin: string; args: string[] } {
+function command(runtime: ScribeRuntime, root: string, cpuProfileDir?: string): { bin: string; args: string[] } {
   // The runtimes' own binaries, not their npm wrappers: the measured pid must be the server.
   if (runtime === 'bun') return { bin: join(root, 'node_modules/bun/bin/bun.exe'), args: [join(root, entryFor('bun'))] };
   if (runtime === 'deno') return { bin: join(root, 'node_modules/deno/deno'), args: ['run', '-A', join(root, entryFor('deno'))] };
-  return { bin: process.execPath, args: [join(root, CLI), 'serve'] };
+  const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+  return { bin: process.execPath, args: [...profile, join(root, CLI), 'serve'] };
 }
 
 function binaryFor(runtime: ScribeRuntime, root: string): string {
@@ -70,7 +71,7 @@ export function scribeTarget(runtime: ScribeRuntime, features: ScribeFeatures): 
         NODE_ENV: 'production',
       };
       const logPath = join(dir, 'server.log');
-      const { bin, args } = command(runtime, ctx.repoRoot);
+      const { bin, args } = command(runtime, ctx.repoRoot, ctx.cpuProfileDir);
       const proc = startProcess(id, bin, args, { env, cwd: ctx.repoRoot, logPath });
       await waitForHttp(`http://127.0.0.1:${port}/healthz`, 30_000, () => isRunning(proc));
       const token = await devToken(ctx.repoRoot, env);

@@ -10,6 +10,8 @@ export interface TargetContext {
   workDir: string;
   /** Repository root (for Scribe's entry points and node_modules). */
   repoRoot: string;
+  /** When set, Node-based targets write V8 CPU profiles (--cpu-prof) here on exit. */
+  cpuProfileDir?: string;
 }
 
 export interface RunningTarget {
