@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { identityConfigSchema } from '../../src/identity/config.ts';
@@ -57,6 +57,15 @@ describe('development issuer', () => {
 
       const restarted = await createAuthenticator(identityConfigSchema.parse({}), { dataDir });
       assert.equal((await restarted.authenticator.authenticate(bearer(token))).subject, 'developer');
+    });
+  });
+
+  test('a key file others can read is made private again on start', { skip: process.platform === 'win32' }, async () => {
+    await withDataDir(async (dataDir) => {
+      const { devIssuer } = await createAuthenticator(identityConfigSchema.parse({}), { dataDir });
+      await chmod(devIssuer!.keyFile, 0o644);
+      await createAuthenticator(identityConfigSchema.parse({}), { dataDir });
+      assert.equal((await stat(devIssuer!.keyFile)).mode & 0o777, 0o600);
     });
   });
 
