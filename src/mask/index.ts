@@ -1,0 +1,52 @@
+/**
+ * The secret masker: what the gateway uses to redact secrets in responses (streamed or not)
+ * and to apply the prompt policy to requests.
+ */
+import type { MaskingConfig } from './config.ts';
+import type { RedactionFinding } from './finding.ts';
+import { maskMessageBody } from './message.ts';
+import { type PromptAction, policyFor, scanRequest } from './request.ts';
+import { compileRuleset } from './ruleset.ts';
+import { maskSseStream } from './sse.ts';
+
+export type { MaskingConfig } from './config.ts';
+export { maskingConfigSchema } from './config.ts';
+export type { RedactionFinding } from './finding.ts';
+export type { PromptAction } from './request.ts';
+
+export interface Masker {
+  /** False when masking is off: every method then passes bytes through untouched. */
+  readonly enabled: boolean;
+  /** One per streamed response: SSE bytes in, SSE bytes out. */
+  sse(onFinding: (f: RedactionFinding) => void): TransformStream<Uint8Array, Uint8Array>;
+  /** Non-streaming Messages JSON body; returns the SAME Uint8Array when nothing changed. */
+  message(body: Uint8Array, onFinding: (f: RedactionFinding) => void): Uint8Array;
+  /** Scans the new part of a parsed request body (latest user turn and its tool_result blocks). */
+  request(
+    body: unknown,
+    connection: string,
+  ): { action: PromptAction; findings: RedactionFinding[]; body?: Uint8Array; blockedRule?: string };
+}
+
+export function createMasker(config: MaskingConfig): Masker {
+  if (!config.enabled) {
+    return {
+      enabled: false,
+      sse: () => new TransformStream<Uint8Array, Uint8Array>(),
+      message: (body) => body,
+      request: () => ({ action: 'allow', findings: [] }),
+    };
+  }
+  const ruleset = compileRuleset(config);
+  return {
+    enabled: true,
+    sse: (onFinding) => maskSseStream({ ruleset, holdbackCap: config.holdbackCap, onFinding }),
+    message: (body, onFinding) => maskMessageBody(ruleset, body, onFinding),
+    request: (body, connection) => scanRequest(ruleset, body, policyFor(config.prompts, connection)),
+  };
+}
+
+/** The message for a request blocked by the prompt policy: names the rule, never the secret. */
+export function blockedRequestMessage(rule: string): string {
+  return `The request contains a secret (${rule}) and this connection does not allow secrets in prompts.`;
+}

@@ -1,0 +1,255 @@
+/**
+ * The per-response stream transform: SSE bytes from upstream in, SSE bytes to the client out.
+ *
+ * Events pass as the bytes they came in, and a chunk that needs no change is forwarded as the
+ * very same object. Only text_delta and input_json_delta events of a content block go through
+ * a redactor; a text_delta whose text holds no keyword is recognised on its raw bytes, without
+ * decoding. Changed events are rewritten whole (same event name, same block index, same other
+ * fields). At content_block_stop whatever a block still held is decided and sent in one more
+ * delta before the stop event. Thinking blocks pass byte-exact; their findings are noted only.
+ * An incomplete event at a chunk's end waits for the rest: SSE clients act only on whole events.
+ */
+import type { RedactionFinding } from './finding.ts';
+import { JsonInputMasker, type JsonStringFinding } from './json-input.ts';
+import { Redactor, type SpanFinding } from './redactor.ts';
+import type { Ruleset } from './ruleset.ts';
+import { type DataLocation, dataText, eventEnd, locateData, startsWithBytes } from './sse-framing.ts';
+
+const encoder = new TextEncoder();
+const bytes = (s: string): Uint8Array => encoder.encode(s);
+
+const DELTA = bytes('{"type":"content_block_delta","index":');
+const TEXT_DELTA = bytes(',"delta":{"type":"text_delta","text":"');
+const THINKING_DELTA = bytes(',"delta":{"type":"thinking_delta","thinking":"');
+const SIGNATURE_DELTA = bytes(',"delta":{"type":"signature_delta"');
+const DELTA_TAIL = bytes('"}}');
+/** Events that never need a look: their data starts with one of these. */
+const UNTOUCHED = ['message_start', 'message_delta', 'message_stop', 'ping'].map((t) => bytes(`{"type":"${t}"`));
+/** An event changed or produced by the masker: nothing (dropped) or these bytes. */
+const DROPPED = new Uint8Array(0);
+
+type Block =
+  | { kind: 'text'; redactor: Redactor }
+  | { kind: 'json'; masker: JsonInputMasker }
+  | { kind: 'thinking'; redactor: Redactor };
+
+export interface SseMaskerOptions {
+  ruleset: Ruleset;
+  holdbackCap: number;
+  onFinding: (finding: RedactionFinding) => void;
+}
+
+export function maskSseStream(options: SseMaskerOptions): TransformStream<Uint8Array, Uint8Array> {
+  const masker = new SseMasker(options);
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform: (chunk, controller) => masker.chunk(chunk, controller),
+    flush: (controller) => masker.finish(controller),
+  });
+}
+
+class SseMasker {
+  private carry: Uint8Array | null = null;
+  private readonly blocks = new Map<number, Block>();
+  private readonly data: DataLocation = { lines: 0, lineStart: 0, start: 0, end: 0 };
+  private readonly decoder = new TextDecoder();
+
+  constructor(private readonly options: SseMaskerOptions) {}
+
+  chunk(chunk: Uint8Array, controller: TransformStreamDefaultController<Uint8Array>): void {
+    let buf = chunk;
+    if (this.carry) {
+      buf = concat([this.carry, chunk]);
+      this.carry = null;
+    }
+    const hasCR = buf.indexOf(13) >= 0;
+    let pos = 0;
+    let rawFrom = 0;
+    let parts: Uint8Array[] | null = null;
+    while (pos < buf.length) {
+      const end = eventEnd(buf, pos, hasCR);
+      if (end < 0) break;
+      const replacement = this.event(buf, pos, end);
+      if (replacement) {
+        parts ??= [];
+        if (pos > rawFrom) parts.push(buf.subarray(rawFrom, pos));
+        if (replacement.length > 0) parts.push(replacement);
+        rawFrom = end;
+      }
+      pos = end;
+    }
+    if (pos < buf.length) this.carry = buf.slice(pos);
+    if (parts) {
+      if (pos > rawFrom) parts.push(buf.subarray(rawFrom, pos));
+      if (parts.length > 0) controller.enqueue(parts.length === 1 ? parts[0]! : concat(parts));
+    } else if (pos === buf.length && buf === chunk) {
+      controller.enqueue(chunk);
+    } else if (pos > 0) {
+      controller.enqueue(buf.subarray(0, pos));
+    }
+  }
+
+  /** The stream ended: a last event without its empty line still counts; held text is dropped. */
+  finish(controller: TransformStreamDefaultController<Uint8Array>): void {
+    const rest = this.carry;
+    this.carry = null;
+    if (rest) {
+      const replacement = this.event(rest, 0, rest.length);
+      if (!replacement) controller.enqueue(rest);
+      else if (replacement.length > 0) controller.enqueue(replacement);
+    }
+    this.blocks.clear();
+  }
+
+  /** Returns undefined to forward the event's bytes as they are, or what to send instead. */
+  private event(buf: Uint8Array, from: number, to: number): Uint8Array | undefined {
+    const data = locateData(buf, from, to, this.data);
+    if (data.lines === 0) return undefined;
+    if (data.lines === 1) {
+      const start = data.start;
+      if (startsWithBytes(buf, start, DELTA)) {
+        let p = start + DELTA.length;
+        let index = 0;
+        while (buf[p]! >= 48 && buf[p]! <= 57) index = index * 10 + buf[p++]! - 48;
+        const canonicalEnd = data.end - DELTA_TAIL.length;
+        if (startsWithBytes(buf, p, TEXT_DELTA) && startsWithBytes(buf, canonicalEnd, DELTA_TAIL)) {
+          const block = this.block(index, 'text');
+          if (block.kind === 'text' && block.redactor.passJsonString(buf, p + TEXT_DELTA.length, canonicalEnd)) return undefined;
+        } else if (startsWithBytes(buf, p, THINKING_DELTA) && startsWithBytes(buf, canonicalEnd, DELTA_TAIL)) {
+          const block = this.block(index, 'thinking');
+          if (block.kind === 'thinking' && block.redactor.passJsonString(buf, p + THINKING_DELTA.length, canonicalEnd)) return undefined;
+        } else if (startsWithBytes(buf, p, SIGNATURE_DELTA)) {
+          return undefined;
+        }
+      } else {
+        for (const prefix of UNTOUCHED) if (startsWithBytes(buf, start, prefix)) return undefined;
+      }
+    }
+    return this.parsedEvent(buf, from, to);
+  }
+
+  /** The general path: the event's data as JSON. */
+  private parsedEvent(buf: Uint8Array, from: number, to: number): Uint8Array | undefined {
+    let event: any;
+    try {
+      event = JSON.parse(dataText(buf, from, to, this.decoder));
+    } catch {
+      return undefined; // not JSON: not an event the masker knows
+    }
+    if (event === null || typeof event !== 'object') return undefined;
+    const index = event.index;
+    switch (event.type) {
+      case 'content_block_delta':
+        if (typeof index === 'number' && event.delta && typeof event.delta === 'object') return this.delta(buf, from, index, event);
+        return undefined;
+      case 'content_block_start':
+        return this.start(buf, from, index, event);
+      case 'content_block_stop':
+        return typeof index === 'number' ? this.stop(buf, from, to, index) : undefined;
+      case 'error':
+        // The stream failed: whatever was held back is dropped, never sent.
+        this.blocks.clear();
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  private delta(buf: Uint8Array, from: number, index: number, event: any): Uint8Array | undefined {
+    const delta = event.delta;
+    if (delta.type === 'text_delta' && typeof delta.text === 'string') {
+      const block = this.block(index, 'text');
+      if (block.kind !== 'text') return undefined;
+      const out = block.redactor.push(delta.text);
+      if (out === delta.text) return undefined;
+      if (out === '') return DROPPED;
+      delta.text = out;
+      return this.rewrite(buf, from, event);
+    }
+    if (delta.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
+      const block = this.block(index, 'json');
+      if (block.kind !== 'json') return undefined;
+      const out = block.masker.push(delta.partial_json);
+      if (out === delta.partial_json) return undefined;
+      if (out === '') return DROPPED;
+      delta.partial_json = out;
+      return this.rewrite(buf, from, event);
+    }
+    if (delta.type === 'thinking_delta' && typeof delta.thinking === 'string') {
+      const block = this.block(index, 'thinking');
+      if (block.kind === 'thinking') block.redactor.push(delta.thinking);
+    }
+    return undefined;
+  }
+
+  /** A block that starts with text (not the usual empty string) has that text redacted too. */
+  private start(buf: Uint8Array, from: number, index: unknown, event: any): Uint8Array | undefined {
+    const content = event.content_block;
+    if (typeof index !== 'number' || !content || typeof content !== 'object') return undefined;
+    if (content.type === 'text' && typeof content.text === 'string' && content.text !== '') {
+      const block = this.block(index, 'text');
+      if (block.kind !== 'text') return undefined;
+      const out = block.redactor.push(content.text);
+      if (out === content.text) return undefined;
+      content.text = out;
+      return this.rewrite(buf, from, event);
+    }
+    return undefined;
+  }
+
+  private stop(buf: Uint8Array, from: number, to: number, index: number): Uint8Array | undefined {
+    const block = this.blocks.get(index);
+    if (!block) return undefined;
+    this.blocks.delete(index);
+    let rest: Uint8Array | undefined;
+    if (block.kind === 'text') {
+      const text = block.redactor.end();
+      if (text) rest = deltaEvent(index, { type: 'text_delta', text });
+    } else if (block.kind === 'json') {
+      const partial_json = block.masker.end();
+      if (partial_json) rest = deltaEvent(index, { type: 'input_json_delta', partial_json });
+    } else {
+      block.redactor.end();
+    }
+    return rest ? concat([rest, buf.subarray(from, to)]) : undefined;
+  }
+
+  private block(index: number, kind: Block['kind']): Block {
+    let block = this.blocks.get(index);
+    if (!block) {
+      const { ruleset, holdbackCap } = this.options;
+      if (kind === 'json') {
+        block = { kind, masker: new JsonInputMasker(ruleset, holdbackCap, (f) => this.found(index, f, 'redacted')) };
+      } else {
+        const note = kind === 'thinking' ? 'noted' : 'redacted';
+        block = { kind, redactor: new Redactor(ruleset, holdbackCap, (f) => this.found(index, f, note)) } as Block;
+      }
+      this.blocks.set(index, block);
+    }
+    return block;
+  }
+
+  private found(block: number, finding: SpanFinding | JsonStringFinding, kind: 'redacted' | 'noted'): void {
+    this.options.onFinding({ ...finding, where: 'response', block, kind });
+  }
+
+  /** The event again with new data: the lines before its data line kept, then the data. */
+  private rewrite(buf: Uint8Array, from: number, event: unknown): Uint8Array {
+    return concat([buf.subarray(from, this.data.lineStart), bytes(`data: ${JSON.stringify(event)}\n\n`)]);
+  }
+}
+
+function deltaEvent(index: number, delta: object): Uint8Array {
+  return bytes(`event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index, delta })}\n\n`);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
