@@ -52,3 +52,19 @@ function scalarMatches(value: unknown, glob: Glob): boolean {
   if (typeof value === 'number' || typeof value === 'boolean') return glob(String(value));
   return false;
 }
+
+/** What the caller holds under a match key: the value a rule with that key looked at. */
+export function matchedValue(identity: Identity, key: string): unknown {
+  switch (key) {
+    case 'issuer':
+      return identity.issuer;
+    case 'subject':
+      return identity.subject;
+    case 'email':
+      return identity.email;
+    case 'groups':
+      return identity.groups;
+    default:
+      return readClaim(identity.claims, key);
+  }
+}

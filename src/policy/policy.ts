@@ -14,6 +14,11 @@ export interface Grant {
   rule: string;
   /** A max_tokens cap the caller's request must not exceed (the gateway rejects above it). */
   maxTokensCap?: number;
+  /**
+   * The caller's values of what the rule matched on (its `match` keys), for the exchange
+   * record's "claims policy used". Absent when the rule matches every caller.
+   */
+  claimsUsed?: Record<string, unknown>;
 }
 
 /**

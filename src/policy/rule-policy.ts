@@ -3,7 +3,7 @@ import { GatewayError } from '../http/errors.ts';
 import type { PolicyRule } from './config.ts';
 import type { CallFacts, Grant, Policy } from './policy.ts';
 import { compileGlobs, type Glob } from './glob.ts';
-import { compileIdentityMatcher, type IdentityMatcher } from './identity-matcher.ts';
+import { compileIdentityMatcher, matchedValue, type IdentityMatcher } from './identity-matcher.ts';
 import { MinuteBuckets } from './minute-buckets.ts';
 
 interface CompiledRule {
@@ -45,9 +45,7 @@ export class RulePolicy implements Policy {
     const fitting = granting.find(({ rule }) => !exceedsCap(call.maxTokens, rule.maxTokens));
     if (fitting === undefined) throw denial(call, matching, granting);
     this.#enforceRateLimits(identity, fitting.rule);
-    return fitting.rule.maxTokens === undefined
-      ? { rule: fitting.rule.name }
-      : { rule: fitting.rule.name, maxTokensCap: fitting.rule.maxTokens };
+    return grantOf(fitting.rule, identity);
   }
 
   recordUsage(identity: Identity, grant: Grant, tokens: number): void {
@@ -67,6 +65,14 @@ export class RulePolicy implements Policy {
       if (wait > 0) throw rateLimited(rule, `${rule.requestsPerMinute} requests per minute`, wait);
     }
   }
+}
+
+function grantOf(rule: PolicyRule, identity: Identity): Grant {
+  const grant: Grant = { rule: rule.name };
+  if (rule.maxTokens !== undefined) grant.maxTokensCap = rule.maxTokens;
+  const keys = Object.keys(rule.match);
+  if (keys.length > 0) grant.claimsUsed = Object.fromEntries(keys.map((key) => [key, matchedValue(identity, key)]));
+  return grant;
 }
 
 // Limits are per caller (issuer and subject together) and per rule.

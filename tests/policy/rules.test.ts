@@ -74,6 +74,16 @@ describe('matching the caller', () => {
     assert.equal(policy.authorize(release, call({ model: 'claude-haiku-4-5' })).rule, 'ci-any-acme');
   });
 
+  test('the grant carries the caller values the rule matched on, for the record', () => {
+    const policy = policyOf([{ name: 'ci-main', match: { issuer: 'https://token.actions.*', repository: 'acme/*' } }]);
+    const caller = identity({ issuer: 'https://token.actions.githubusercontent.com', claims: { repository: 'acme/widgets', actor: 'octocat' } });
+    assert.deepEqual(policy.authorize(caller, call()).claimsUsed, {
+      issuer: 'https://token.actions.githubusercontent.com',
+      repository: 'acme/widgets',
+    });
+    assert.equal(policyOf([{ name: 'all' }]).authorize(caller, call()).claimsUsed, undefined);
+  });
+
   test('dotted claim paths, list claims and non-string claims', () => {
     const policy = policyOf([{ name: 'admins', match: { 'realm_access.roles': 'admin', email_verified: 'true' } }]);
     const caller = identity({ claims: { realm_access: { roles: ['user', 'admin'] }, email_verified: true } });
