@@ -11,7 +11,9 @@ export interface PaceOptions {
   speed?: number;
   /** false writes everything at once. */
   pace?: boolean;
+  /** Injected clock and sleep (tests); default the real ones. */
   sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
 }
 
 const noContext = {
@@ -36,12 +38,13 @@ export async function* restream(record: ExchangeRecord, options: PaceOptions = {
   const speed = options.speed ?? 1;
   const pace = options.pace ?? true;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? Date.now;
   const events = await responseEvents(record);
-  const started = Date.now();
+  const started = now();
   const origin = events[0]?.ms ?? 0;
   for (const event of events) {
     if (pace) {
-      const due = (event.ms - origin) / speed - (Date.now() - started);
+      const due = (event.ms - origin) / speed - (now() - started);
       if (due > 0) await sleep(due);
     }
     yield event.text;
