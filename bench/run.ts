@@ -84,12 +84,15 @@ async function main(): Promise<number> {
 
   const ok = (): TargetMeasurements[] => measurements.filter((m) => m.state === 'ok');
   const rounds = plan.levels.reduce((sum, l) => sum + l.rounds, 0);
-  progress.addToTotal(ok().length * (3 + rounds + plan.saturationSlices));
+  progress.addToTotal(ok().length * (4 + rounds + plan.saturationSlices));
 
   const ctx: PhaseContext = { plan, driver, simulatorUrl, body: buildRequestBody(plan.requestBodyBytes), progress };
   await validateTargets(ctx, measurements);
   await warmUp(ctx, measurements);
+  // Memory is read on a warm but small heap; then everything is warmed again, so that the
+  // teardown of the held streams cannot leak into the first latency rounds.
   await measureMemory(ctx, measurements);
+  await warmUp(ctx, measurements);
   await measureLatency(ctx, measurements);
   await measureSaturation(ctx, measurements);
 
