@@ -19,12 +19,15 @@ function testFiles(dir) {
 function run(label, command, args, count) {
   return new Promise((resolve) => {
     console.log(`\n== ${label}: ${[command, ...args].join(' ').slice(0, 160)}`);
-    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } });
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } });
     let out = '';
-    child.stdout.on('data', (data) => {
-      out += data;
-      process.stdout.write(data);
-    });
+    // bun test writes its summary to stderr; both streams are read for the counts.
+    for (const [stream, sink] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+      stream.on('data', (data) => {
+        out += data;
+        sink.write(data);
+      });
+    }
     child.on('close', (code) => resolve({ label, code, ...count(out) }));
   });
 }

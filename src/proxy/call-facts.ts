@@ -11,12 +11,21 @@ export function parseJsonBody(body: Uint8Array, contentType: string | null): unk
   }
 }
 
-/** What policy needs to know of each call a request makes (a batch makes many). */
+/**
+ * What policy needs to know of each distinct call a request makes. A batch makes many; its
+ * requests that share model and max_tokens are one question for policy, so a large batch is
+ * judged by what it asks for, not counted as thousands of requests against rate limits.
+ */
 export function callFacts(connection: string, path: string, json: unknown): CallFacts[] {
   if (!isObject(json)) return [{ connection, path }];
   const requests = json.requests;
   if (path === '/v1/messages/batches' && Array.isArray(requests)) {
-    return requests.map((entry) => factsOf(connection, path, isObject(entry) ? entry.params : undefined));
+    const distinct = new Map<string, CallFacts>();
+    for (const entry of requests) {
+      const facts = factsOf(connection, path, isObject(entry) ? entry.params : undefined);
+      distinct.set(`${facts.model}\u0000${facts.maxTokens}`, facts);
+    }
+    return distinct.size ? [...distinct.values()] : [{ connection, path }];
   }
   return [factsOf(connection, path, json)];
 }

@@ -8,7 +8,14 @@ export async function runNode(): Promise<number> {
   const booted = await boot(process.env);
   if (!booted) return 1;
   const { gateway, config } = booted;
-  const server = serve({ fetch: gateway.fetch, port: config.server.port, hostname: config.server.host }) as Server;
+  // Node's 16 KiB header limit would answer an oversized token with a bare 431; at 64 KiB the
+  // gateway itself refuses it with an Anthropic-shaped 401.
+  const server = serve({
+    fetch: gateway.fetch,
+    port: config.server.port,
+    hostname: config.server.host,
+    serverOptions: { maxHeaderSize: 64 * 1024 },
+  }) as Server;
   // Streams may be quiet for minutes; the gateway's own idle timeout governs them.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;

@@ -129,10 +129,8 @@ describe('attacks are 401 and the upstream records no call', () => {
     assert.equal(h.upstream.calls.length, calls);
   });
 
-  // Node's HTTP server refuses headers over 16 KB with a bare 431 before the gateway sees them.
-  // The gateway refuses oversized tokens itself (401, Anthropic shape) once the server allows
-  // larger headers: serve with serverOptions { maxHeaderSize: 64 * 1024 }.
-  test('a 20 KB token is a 401 authentication_error in the Anthropic shape', { todo: 'Node server maxHeaderSize (lead: src/runtime/node.ts, tests/support/serve.ts)' }, async () => {
+  // The Node server allows 64 KiB of headers, so the gateway itself refuses an oversized token.
+  test('a 20 KB token is a 401 authentication_error in the Anthropic shape', async () => {
     const token = await idp.sign({ padding: 'x'.repeat(20 * 1024) });
     await assertRefusedBeforeUpstream(await rawCall({ authorization: `Bearer ${token}` }), 401, 'authentication_error', token);
   });

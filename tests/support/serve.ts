@@ -11,7 +11,7 @@ export interface Served {
 
 export async function serveGateway(gateway: Gateway): Promise<Served> {
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: gateway.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
+    const s = serve({ fetch: gateway.fetch, port: 0, hostname: '127.0.0.1', serverOptions: { maxHeaderSize: 64 * 1024 } }, () => resolve(s as Server));
   });
   const { port } = server.address() as AddressInfo;
   return {
