@@ -7,7 +7,7 @@ const PLACEHOLDER_WORDS = [
   'example', 'placeholder', 'changeme', 'change_me', 'change-me', 'replace', 'insert',
   'dummy', 'redacted', 'sample', 'fake', '_here', '-here', 'xxxx', 'abcdefghij', '1234567890',
 ];
-const TEMPLATE_MARKS = ['<', '>', '${', '{{', '%s', '****', '....', '…', '[REDACTED'];
+const TEMPLATE_MARKS = ['<', '>', '${', '{{', '%s', '****', '...', '…', '[REDACTED'];
 
 /** Long spans (PEM blocks, long tokens) are random enough to contain short words by chance. */
 const WORD_CHECK_MAX_LENGTH = 200;

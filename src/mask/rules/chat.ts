@@ -5,7 +5,7 @@ import type { Rule } from './rule.ts';
 import { assignmentRule, run, tokenRule } from './shapes.ts';
 
 const SLACK_BODY = charset('A-Za-z0-9-');
-const URL_PATH = charset('A-Za-z0-9_/-');
+const URL_PATH = charset('A-Za-z0-9_/@-');
 
 /** The part of a webhook URL after its fixed host and path: the secret. */
 function webhook(id: string, keywords: string[], min: number): Rule {

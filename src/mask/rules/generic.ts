@@ -48,7 +48,8 @@ function characterKinds(value: string): number {
 export function looksRandom(value: string, quoted: boolean): boolean {
   if (value.length < VALUE_MIN || entropy(value) < MIN_ENTROPY || characterKinds(value) < 2) return false;
   if (value.startsWith('$') || value.includes('://')) return false;
-  if (!quoted && IDENTIFIER_PATH.test(value)) return false;
+  // A bare name (`secret = config.secret`, `password = userPassword`) is a variable, not a value.
+  if (!quoted && IDENTIFIER_PATH.test(value) && (value.includes('.') || !/[0-9]/.test(value))) return false;
   return true;
 }
 

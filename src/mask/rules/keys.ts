@@ -7,6 +7,8 @@ import { run, tokenRule } from './shapes.ts';
 /** Base64 lines, PEM headers (Proc-Type: 4,ENCRYPTED) and "\n" escapes inside JSON strings. */
 const PEM_BODY = charset('A-Za-z0-9+/=:,\\ \t\r\n-');
 const PEM_MAX = 16 * 1024;
+/** Fewer base64 characters than this between the lines is an example ("...", "<key>"), not a key. */
+const PEM_MIN_BODY = 32;
 
 /**
  * From the BEGIN line through the matching END line. Without an END line (a truncated or
@@ -25,6 +27,21 @@ function readPem(r: Reader, bodyStart: number, label: string): number {
   return pos;
 }
 
+function base64Characters(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47) n++;
+  }
+  return n;
+}
+
+function pemSpan(r: Reader, start: number, bodyStart: number, label: string): Span | null {
+  const end = readPem(r, bodyStart, label);
+  const body = r.slice(bodyStart, end).replace(`-----END ${label}-----`, '').replaceAll('\\n', '');
+  return base64Characters(body) < PEM_MIN_BODY ? null : { start, end };
+}
+
 function pem(id: string, label: string): Rule {
   const begin = `-----BEGIN ${label}-----`;
   return {
@@ -32,9 +49,7 @@ function pem(id: string, label: string): Rule {
     keywords: [begin],
     foldCase: false,
     wordStart: false,
-    match(r, kwStart, kwEnd): Span {
-      return { start: kwStart, end: readPem(r, kwEnd, label) };
-    },
+    match: (r, kwStart, kwEnd) => pemSpan(r, kwStart, kwEnd, label),
   };
 }
 
@@ -44,9 +59,8 @@ const gcpServiceAccountKey: Rule = {
   keywords: ['"private_key": "-----BEGIN PRIVATE KEY-----', '"private_key":"-----BEGIN PRIVATE KEY-----'],
   foldCase: false,
   wordStart: false,
-  match(r, kwStart, kwEnd): Span {
-    const start = kwStart + r.slice(kwStart, kwEnd).indexOf('-----BEGIN');
-    return { start, end: readPem(r, kwEnd, 'PRIVATE KEY') };
+  match(r, kwStart, kwEnd) {
+    return pemSpan(r, kwStart + r.slice(kwStart, kwEnd).indexOf('-----BEGIN'), kwEnd, 'PRIVATE KEY');
   },
 };
 

@@ -4,6 +4,8 @@ import type { Reader } from './reader.ts';
 import type { Rule } from './rule.ts';
 import { assignmentRule, run, tokenRule } from './shapes.ts';
 
+const HOST = charset('a-z0-9.-');
+
 /**
  * Sentry DSNs: https://<32 hex key>@<org>.ingest.sentry.io/<project>. The key is redacted; the
  * rule needs "sentry" in the host, which comes after the key.
@@ -19,7 +21,7 @@ const sentryDsn: Rule = {
     if (n !== 32 || r.at(kwEnd + n) !== 64 /* @ */) return null;
     let host = kwEnd + n + 1;
     const hostStart = host;
-    while (host - hostStart < 100 && charset('a-z0-9.-')(r.at(host))) host++;
+    while (host - hostStart < 100 && HOST(r.at(host))) host++;
     if (!r.slice(hostStart, host).includes('sentry')) return null;
     return { start: kwEnd, end: kwEnd + n };
   },

@@ -11,6 +11,4 @@ export const packageRules: Rule[] = [
   tokenRule({ id: 'crates-io-token', keywords: ['cio'], then: [run(ALNUM, 32)] }),
   tokenRule({ id: 'clojars-token', keywords: ['CLOJARS_'], then: [run(charset('a-z0-9'), 60)] }),
   tokenRule({ id: 'jfrog-api-key', keywords: ['AKCp'], then: [run(ALNUM, 65, 75)] }),
-  tokenRule({ id: 'hex-pm-key', keywords: ['hexpm_'], then: [run(HEX, 32, 64)] }),
-  tokenRule({ id: 'pub-dev-token', keywords: ['pubdev_'], then: [run(B64URL, 30, 80)] }),
 ];
