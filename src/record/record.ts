@@ -42,9 +42,17 @@ export type RecordedBody =
   | { form: 'text'; sha256: string; bytes: number; text: string }
   | { form: 'base64'; sha256: string; bytes: number; base64: string };
 
-/** A compact stream event: [ms, 'd'|'s', block, length] for deltas, [ms, 'e', event, data] otherwise. */
+/**
+ * A compact stream event. Deltas: [ms, 'd'|'s', block, length]. Events rebuilt from the
+ * assembled message: [ms, 'm', initialUsage] message_start, [ms, 'b', block]
+ * content_block_start, [ms, 'x', block] content_block_stop, [ms, 'p'] ping, [ms, 'z']
+ * message_stop. Anything else as received: [ms, 'e', event, data].
+ */
 export type TimelineEntry =
   | [ms: number, kind: 'd' | 's', block: number, length: number]
+  | [ms: number, kind: 'm', usage: unknown]
+  | [ms: number, kind: 'b' | 'x', block: number]
+  | [ms: number, kind: 'p' | 'z']
   | [ms: number, kind: 'e', event: string, data: unknown];
 
 export type RecordedStream =

@@ -1,11 +1,13 @@
 /**
  * The compact form of a recorded SSE stream. Deltas make up nearly all of a stream and repeat
- * text the assembled message already holds, so a delta is stored as its block and length; the
- * other events are kept as they came. The compact form is used only when rebuilding it gives
- * back the received text exactly; otherwise the stream is kept verbatim.
+ * text the assembled message already holds, so a delta is stored as its block and length;
+ * structural events that follow from the message are stored as a letter; other events are
+ * kept as they came. Each compact entry is used only when it rebuilds its event exactly, and
+ * the whole form only when the rebuilt stream equals the received text; otherwise the stream
+ * is kept verbatim.
  */
 import type { AssembledMessage, RecordedStream, TimelineEntry } from './record.ts';
-import type { AssembledStream } from './sse-assembler.ts';
+import type { AssembledStream, TimedEvent } from './sse-assembler.ts';
 
 /** One SSE event as the client received it, and when (ms after the exchange began). */
 export interface ReplayEvent {
@@ -20,23 +22,85 @@ const deltaKinds: Record<string, { field: string; kind: 'd' | 's' }> = {
   signature_delta: { field: 'signature', kind: 's' },
 };
 
+/** The real API writes ping with a space after the colon. */
+const PING = '{"type": "ping"}';
+
 function frame(event: string | undefined, data: string): string {
   return event === undefined ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`;
 }
 
-/** Tries the compact form: a delta whose data is exactly what rebuilding would write. */
-function compactEntry(ms: number, event: string | undefined, data: string, json: unknown): TimelineEntry {
-  if (event === 'content_block_delta' && typeof json === 'object' && json !== null) {
-    const { type, index, delta } = json as { type?: unknown; index?: unknown; delta?: Record<string, unknown> };
+/** A block as content_block_start announced it: its final shape with the streamed parts empty. */
+function blockShell(block: Record<string, unknown>): Record<string, unknown> {
+  const shell: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(block)) {
+    if (key === 'text' || key === 'thinking' || key === 'signature') shell[key] = '';
+    else if (key === 'input' && (block.type === 'tool_use' || block.type === 'server_tool_use')) shell[key] = {};
+    else if (key === 'citations') continue;
+    else shell[key] = value;
+  }
+  return shell;
+}
+
+/** The data line of a structural entry, rebuilt from the assembled message. */
+function structuralData(entry: TimelineEntry, message: AssembledMessage | null): { event: string; data: string } | undefined {
+  switch (entry[1]) {
+    case 'p':
+      return { event: 'ping', data: PING };
+    case 'z':
+      return { event: 'message_stop', data: '{"type":"message_stop"}' };
+    case 'x':
+      return { event: 'content_block_stop', data: JSON.stringify({ type: 'content_block_stop', index: entry[2] }) };
+    case 'b': {
+      const block = message?.content[entry[2]];
+      if (!block) return undefined;
+      return { event: 'content_block_start', data: JSON.stringify({ type: 'content_block_start', index: entry[2], content_block: blockShell(block) }) };
+    }
+    case 'm': {
+      if (!message) return undefined;
+      const shell = { ...message, content: [], stop_reason: null, stop_sequence: null, usage: entry[2] };
+      return { event: 'message_start', data: JSON.stringify({ type: 'message_start', message: shell }) };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function structuralCandidate(e: TimedEvent): TimelineEntry | undefined {
+  const json = e.json as Record<string, unknown> | undefined;
+  const index = typeof json?.index === 'number' ? json.index : -1;
+  switch (e.event) {
+    case 'ping':
+      return [e.ms, 'p'];
+    case 'message_stop':
+      return [e.ms, 'z'];
+    case 'content_block_stop':
+      return index >= 0 ? [e.ms, 'x', index] : undefined;
+    case 'content_block_start':
+      return index >= 0 ? [e.ms, 'b', index] : undefined;
+    case 'message_start': {
+      const usage = (json?.message as Record<string, unknown> | undefined)?.usage;
+      return usage === undefined ? undefined : [e.ms, 'm', usage];
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The most compact entry that gives back exactly this event. */
+function compactEntry(e: TimedEvent, message: AssembledMessage | null): TimelineEntry {
+  const structural = structuralCandidate(e);
+  if (structural && structuralData(structural, message)?.data === e.data) return structural;
+  if (e.event === 'content_block_delta' && typeof e.json === 'object' && e.json !== null) {
+    const { type, index, delta } = e.json as { type?: unknown; index?: unknown; delta?: Record<string, unknown> };
     const spec = delta && typeof delta.type === 'string' ? deltaKinds[delta.type] : undefined;
     const piece = spec && delta ? delta[spec.field] : undefined;
     if (spec && type === 'content_block_delta' && typeof index === 'number' && typeof piece === 'string') {
-      return [ms, spec.kind, index, piece.length];
+      return [e.ms, spec.kind, index, piece.length];
     }
   }
-  // Keep the data as text when re-serialising would not give it back (`{"type": "ping"}`).
-  const exact = json !== undefined && typeof json !== 'string' && JSON.stringify(json) === data;
-  return [ms, 'e', event ?? '', exact ? json : data];
+  // Keep the data as text when re-serialising would not give it back.
+  const exact = e.json !== undefined && typeof e.json !== 'string' && JSON.stringify(e.json) === e.data;
+  return [e.ms, 'e', e.event ?? '', exact ? e.json : e.data];
 }
 
 /** The full text a block's deltas of one kind add up to. */
@@ -75,16 +139,22 @@ export function rebuildEvents(stream: RecordedStream, message: AssembledMessage 
   const inputJson = stream.inputJson ?? {};
   const cursors = new Map<string, number>();
   return stream.events.map((entry) => {
+    const ms = entry[0];
     if (entry[1] === 'e') {
-      const [ms, , event, data] = entry;
+      const [, , event, data] = entry;
       return { ms, text: frame(event === '' ? undefined : event, typeof data === 'string' ? data : JSON.stringify(data)) };
     }
-    const [ms, kind, index, length] = entry;
-    const key = `${kind}${index}`;
-    const start = cursors.get(key) ?? 0;
-    cursors.set(key, start + length);
-    const piece = blockStream(message, inputJson, index, kind).slice(start, start + length);
-    return { ms, text: frame('content_block_delta', deltaData(message, index, kind, piece)) };
+    if (entry[1] === 'd' || entry[1] === 's') {
+      const [, kind, index, length] = entry;
+      const key = `${kind}${index}`;
+      const start = cursors.get(key) ?? 0;
+      cursors.set(key, start + length);
+      const piece = blockStream(message, inputJson, index, kind).slice(start, start + length);
+      return { ms, text: frame('content_block_delta', deltaData(message, index, kind, piece)) };
+    }
+    const structural = structuralData(entry, message);
+    if (!structural) throw new Error(`stream entry ${JSON.stringify(entry)} cannot be rebuilt`);
+    return { ms, text: frame(structural.event, structural.data) };
   });
 }
 
@@ -97,10 +167,14 @@ export function encodeStream(assembled: AssembledStream, chunks: readonly { ms: 
   }
   const compact: RecordedStream = {
     form: 'events',
-    events: assembled.events.map((e) => compactEntry(e.ms, e.event, e.data, e.json)),
+    events: assembled.events.map((e) => compactEntry(e, assembled.message)),
     ...(Object.keys(inputJson).length > 0 ? { inputJson } : {}),
   };
-  const rebuilt = rebuildEvents(compact, assembled.message).map((e) => e.text).join('');
-  if (rebuilt === assembled.text) return compact;
+  try {
+    const rebuilt = rebuildEvents(compact, assembled.message).map((e) => e.text).join('');
+    if (rebuilt === assembled.text) return compact;
+  } catch {
+    // Fall through to the verbatim form.
+  }
   return { form: 'raw', sse: assembled.text, chunks: chunks.map((c) => [c.ms, c.bytes.byteLength]) };
 }

@@ -6,27 +6,59 @@
  */
 import type { Block } from './fixtures.ts';
 
+/** Deterministic text about as compressible as prose or code (a large made-up vocabulary). */
 function words(seed: number, count: number): string {
-  const vocabulary = ['the', 'function', 'returns', 'value', 'config', 'request', 'stream', 'token', 'file', 'error', 'test', 'build', 'module', 'export', 'const', 'async', 'await', 'record', 'session', 'gateway'];
-  let state = seed;
+  let state = seed + 1;
+  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31);
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    out.push(vocabulary[state % vocabulary.length] as string);
+    // Pick one of ~4000 words; each word's letters follow from its number.
+    let word = Math.floor((next() / 2 ** 31) * 4000);
+    const length = 2 + (word % 8);
+    let text = '';
+    for (let j = 0; j < length; j++) {
+      word = (word * 31 + 7) % 9973;
+      text += String.fromCharCode(97 + (word % 26));
+    }
+    out.push(text);
   }
   return out.join(' ');
 }
 
-export const agentSystem = [
-  { type: 'text', text: "You are Claude Code, Anthropic's official CLI for Claude." },
-  { type: 'text', text: words(1, 2500), cache_control: { type: 'ephemeral' } },
-];
+/** How big the parts of a session are, in words of about five characters. */
+export interface SessionProfile {
+  systemWords: number;
+  toolCount: number;
+  toolWords: number;
+  /** Tool results cycle through these sizes (file reads, command output, searches). */
+  resultWords: number[];
+}
 
-export const agentTools = ['Read', 'Write', 'Edit', 'Bash', 'Grep', 'Glob', 'TodoWrite', 'WebFetch'].map((name, i) => ({
-  name,
-  description: words(100 + i, 250),
-  input_schema: { type: 'object', properties: { path: { type: 'string', description: words(200 + i, 20) }, content: { type: 'string' } }, required: ['path'] },
-}));
+/** Small parts: fast tests. */
+export const lightProfile: SessionProfile = { systemWords: 2500, toolCount: 8, toolWords: 250, resultWords: [300] };
+
+/**
+ * Parts sized like a Claude Code session: a ~12 KB system prompt, ~16 tools with long
+ * descriptions (~45 KB together) and tool results from a few hundred bytes to ~10 KB.
+ */
+export const claudeCodeProfile: SessionProfile = { systemWords: 2000, toolCount: 16, toolWords: 450, resultWords: [1200, 150, 600, 1800, 80, 400] };
+
+const toolNames = ['Read', 'Write', 'Edit', 'Bash', 'Grep', 'Glob', 'TodoWrite', 'WebFetch', 'WebSearch', 'Task', 'NotebookEdit', 'MultiEdit', 'LS', 'BashOutput', 'KillShell', 'ExitPlanMode'];
+
+function systemOf(profile: SessionProfile) {
+  return [
+    { type: 'text', text: "You are Claude Code, Anthropic's official CLI for Claude." },
+    { type: 'text', text: words(1, profile.systemWords), cache_control: { type: 'ephemeral' } },
+  ];
+}
+
+function toolsOf(profile: SessionProfile) {
+  return toolNames.slice(0, profile.toolCount).map((name, i) => ({
+    name,
+    description: words(100 + i, profile.toolWords),
+    input_schema: { type: 'object', properties: { path: { type: 'string', description: words(200 + i, 20) }, content: { type: 'string' } }, required: ['path'] },
+  }));
+}
 
 export interface AgentTurn {
   body: Record<string, unknown>;
@@ -34,7 +66,9 @@ export interface AgentTurn {
 }
 
 /** The requests and answers of an agent session of `turns` calls. */
-export function agentSession(turns: number, sessionId?: string): AgentTurn[] {
+export function agentSession(turns: number, sessionId?: string, profile: SessionProfile = lightProfile): AgentTurn[] {
+  const system = systemOf(profile);
+  const tools = toolsOf(profile);
   const history: Record<string, unknown>[] = [{ role: 'user', content: 'Please fix the failing test in src/record and explain the cause.' }];
   const out: AgentTurn[] = [];
   for (let turn = 0; turn < turns; turn++) {
@@ -48,8 +82,8 @@ export function agentSession(turns: number, sessionId?: string): AgentTurn[] {
       model: 'claude-sonnet-4-5',
       max_tokens: 32000,
       messages,
-      system: agentSystem,
-      tools: agentTools,
+      system,
+      tools,
       ...(sessionId ? { metadata: { user_id: JSON.stringify({ device_id: 'd1', account_uuid: 'a1', session_id: sessionId }) } } : {}),
       stream: true,
     };
@@ -63,7 +97,7 @@ export function agentSession(turns: number, sessionId?: string): AgentTurn[] {
     out.push({ body, answer });
     history.push({ role: 'assistant', content: answer });
     if (!last) {
-      history.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_${turn}`, content: words(turn + 1000, 300) }] });
+      history.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_${turn}`, content: words(turn + 1000, profile.resultWords[turn % profile.resultWords.length] as number) }] });
     }
   }
   return out;

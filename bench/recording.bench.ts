@@ -1,0 +1,145 @@
+/**
+ * Recording benchmark (not a test): `node --import tsx bench/recording.bench.ts`
+ *
+ * 1. Bytes stored for a 30-turn agent-style session (growing history, tool calls, system
+ *    prompt and tools resent every call) against naive full records (whole request, whole
+ *    SSE text, every time). Target: at most 10%.
+ * 2. The recorder's hot-path cost: what begin/chunk/end take on the gateway's stream.
+ *
+ * Writes bench/results/recording.json and prints a table.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { createRecorder } from '../src/record/index.ts';
+import type { ExchangeRecord } from '../src/record/record.ts';
+import { decodeBatch } from '../src/record/batch-file.ts';
+import { RecordSet } from '../src/replay/record-set.ts';
+import { responseEvents } from '../src/replay/restream.ts';
+import { listBatches } from '../src/store/reader.ts';
+import { openSink } from '../src/store/sink.ts';
+import { agentSession, claudeCodeProfile, lightProfile, type SessionProfile } from '../tests/record/agent-session.ts';
+import { chunkBytes, playStream, sseEvents, startOf } from '../tests/record/fixtures.ts';
+import { configFor, storedRecords, tempDir } from '../tests/record/store-helpers.ts';
+
+const TURNS = 30;
+
+interface Stored {
+  records: ExchangeRecord[];
+  bodies: Map<string, Uint8Array>;
+  /** Each batch file: its bytes on disk, its header line, and the ids of its records. */
+  batches: { bytes: number; header: string; ids: string[] }[];
+}
+
+async function recordSession(profile: SessionProfile): Promise<Stored> {
+  const root = await tempDir('bench');
+  const config = configFor(root);
+  const recorder = await createRecorder(config, { log: () => {} });
+  const bodies = new Map<string, Uint8Array>();
+  for (const turn of agentSession(TURNS, undefined, profile)) {
+    const start = startOf(turn.body);
+    bodies.set(start.id, start.request.body);
+    playStream(recorder, start, turn.answer);
+    // Agent turns are seconds apart: each lands in a batch of its own, as on a quiet gateway.
+    await recorder.flush();
+  }
+  await recorder.close();
+  const sink = await openSink(config.store);
+  const batches: Stored['batches'] = [];
+  for (const name of await listBatches(sink)) {
+    const bytes = await sink.read(name);
+    const { header, lines } = await decodeBatch(bytes);
+    batches.push({ bytes: bytes.byteLength, header: JSON.stringify(header), ids: lines.map((l) => (JSON.parse(l) as { id: string }).id) });
+  }
+  return { records: await storedRecords(config.store), bodies, batches };
+}
+
+/**
+ * The naive record: the whole request body and the whole SSE text, every exchange, in the
+ * same batch files (same header, same gzip), so only the record format differs.
+ */
+async function naiveBytes({ records, batches }: Stored): Promise<{ raw: number; gzip: number }> {
+  const set = new RecordSet(records);
+  const lines = new Map<string, string>();
+  for (const record of records) {
+    const body = JSON.parse(new TextDecoder().decode(await set.requestBody(record.id))) as unknown;
+    const sse = (await responseEvents(record)).map((e) => e.text).join('');
+    const { defs: _defs, ...rest } = record;
+    lines.set(record.id, JSON.stringify({ ...rest, request: { ...record.request, body }, response: { ...record.response, stream: undefined, sse } }));
+  }
+  let raw = 0;
+  let gzip = 0;
+  for (const batch of batches) {
+    const text = `${batch.header}\n${batch.ids.map((id) => `${lines.get(id)}\n`).join('')}`;
+    raw += Buffer.byteLength(text);
+    gzip += gzipSync(text).byteLength;
+  }
+  return { raw, gzip };
+}
+
+async function hotPath(): Promise<{ chunkNs: number; exchangeUs: number; chunksPerExchange: number }> {
+  const root = await tempDir('bench-hot');
+  const recorder = await createRecorder(configFor(root), { log: () => {} });
+  const chunks = chunkBytes(sseEvents([{ type: 'text', text: 'token '.repeat(400) }]).join(''), 64);
+  const body = { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
+  const headers = new Headers({ 'content-type': 'text/event-stream' });
+  const rounds = 300;
+  let chunkTime = 0;
+  let total = 0;
+  for (let i = 0; i < rounds; i++) {
+    const start = startOf(body);
+    const t0 = performance.now();
+    const exchange = recorder.begin(start);
+    exchange.response(200, headers);
+    const t1 = performance.now();
+    for (const chunk of chunks) exchange.chunk(chunk);
+    const t2 = performance.now();
+    exchange.end('complete');
+    total += performance.now() - t0;
+    chunkTime += t2 - t1;
+    if (i % 50 === 49) await recorder.flush();
+  }
+  await recorder.close();
+  return { chunkNs: (chunkTime / (rounds * chunks.length)) * 1e6, exchangeUs: (total / rounds) * 1e3, chunksPerExchange: chunks.length };
+}
+
+async function compare(profile: SessionProfile) {
+  const stored = await recordSession(profile);
+  const naive = await naiveBytes(stored);
+  const scribeGzip = stored.batches.reduce((sum, b) => sum + b.bytes, 0);
+  const scribeRaw =
+    stored.batches.reduce((sum, b) => sum + b.header.length + 1, 0) + stored.records.reduce((sum, r) => sum + Buffer.byteLength(JSON.stringify(r)) + 1, 0);
+  const requests = [...stored.bodies.values()];
+  return {
+    turns: TURNS,
+    requestBytesSent: requests.reduce((sum, b) => sum + b.byteLength, 0),
+    firstRequestBytes: requests[0]?.byteLength ?? 0,
+    lastRequestBytes: requests.at(-1)?.byteLength ?? 0,
+    naive: { rawBytes: naive.raw, gzipBytes: naive.gzip },
+    scribe: { rawBytes: scribeRaw, gzipBytes: scribeGzip },
+    ratio: { raw: scribeRaw / naive.raw, gzip: scribeGzip / naive.gzip },
+  };
+}
+
+const sessions = { claudeCode: await compare(claudeCodeProfile), light: await compare(lightProfile) };
+const hot = await hotPath();
+const result = {
+  target: 'scribe gzip bytes <= 10% of naive gzip bytes (Claude Code-sized session)',
+  sessions,
+  hotPath: { nsPerChunk: Math.round(hot.chunkNs), usPerExchange: Number(hot.exchangeUs.toFixed(1)), chunksPerExchange: hot.chunksPerExchange },
+  node: process.version,
+  date: new Date().toISOString(),
+};
+await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+await writeFile(new URL('./results/recording.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+const pct = (n: number) => `${(n * 100).toFixed(2)}%`;
+for (const [name, r] of Object.entries(sessions)) {
+  console.log(`\n${name}: ${TURNS}-turn agent session, requests ${kb(r.firstRequestBytes)} growing to ${kb(r.lastRequestBytes)} (${kb(r.requestBytesSent)} sent)`);
+  console.log('  batch files, one per turn   uncompressed   gzip (as stored)');
+  console.log(`  naive full records          ${kb(r.naive.rawBytes).padStart(12)}   ${kb(r.naive.gzipBytes).padStart(12)}`);
+  console.log(`  scribe records              ${kb(r.scribe.rawBytes).padStart(12)}   ${kb(r.scribe.gzipBytes).padStart(12)}`);
+  console.log(`  scribe / naive              ${pct(r.ratio.raw).padStart(12)}   ${pct(r.ratio.gzip).padStart(12)}`);
+}
+console.log(`\ntarget: ${result.target}`);
+console.log(`hot path: ${result.hotPath.nsPerChunk} ns per chunk() call, ${result.hotPath.usPerExchange} µs per exchange of ${hot.chunksPerExchange} chunks (begin + response + chunks + end)`);
