@@ -6,7 +6,7 @@
  * checks it at the hit). Anything outside ASCII leads back to the root, since no keyword
  * contains it. Transitions are a dense table so that stepping costs one array read.
  */
-import { isBoundary } from './rules/charset.ts';
+import type { KeywordStart } from './rules/rule.ts';
 
 /** One keyword of one or more rules. */
 export interface Keyword {
@@ -14,7 +14,7 @@ export interface Keyword {
   readonly text: string;
   readonly length: number;
   readonly foldCase: boolean;
-  readonly wordStart: boolean;
+  readonly start: KeywordStart;
   /** Indices of the rules that own this keyword, in rule priority order. */
   readonly rules: number[];
 }
@@ -34,20 +34,21 @@ export class KeywordAutomaton {
   /** Keywords ending at each state (including those reached through suffix links). */
   readonly outputs: (readonly number[])[];
   readonly hasOutput: Uint8Array;
-  /** Some keyword through this state may start anywhere / only at a word start. */
-  readonly freePrefix: Uint8Array;
-  readonly boundedPrefix: Uint8Array;
+  /** The start tests of the keywords this state is a prefix of (deduplicated). */
+  readonly prefixStarts: (readonly KeywordStart[])[];
   readonly longest: number;
 
-  constructor(entries: readonly { text: string; foldCase: boolean; wordStart: boolean; rule: number }[]) {
+  constructor(entries: readonly { text: string; foldCase: boolean; start: KeywordStart; rule: number }[]) {
     const byKey = new Map<string, Keyword>();
+    const startIds = new Map<KeywordStart, number>();
     for (const e of entries) {
       if (!/^[\x01-\x7f]+$/.test(e.text)) throw new Error(`keyword must be non-empty ASCII: ${JSON.stringify(e.text)}`);
       if (e.text.length > 60) throw new Error(`keyword longer than 60 characters: ${e.text}`);
-      const key = `${e.foldCase ? e.text.toLowerCase() : e.text}\0${e.foldCase}\0${e.wordStart}`;
+      if (!startIds.has(e.start)) startIds.set(e.start, startIds.size);
+      const key = `${e.foldCase ? e.text.toLowerCase() : e.text}\0${e.foldCase}\0${startIds.get(e.start)}`;
       let kw = byKey.get(key);
       if (!kw) {
-        kw = { text: e.text, length: e.text.length, foldCase: e.foldCase, wordStart: e.wordStart, rules: [] };
+        kw = { text: e.text, length: e.text.length, foldCase: e.foldCase, start: e.start, rules: [] };
         byKey.set(key, kw);
         this.keywords.push(kw);
       }
@@ -59,8 +60,7 @@ export class KeywordAutomaton {
     const children: Map<number, number>[] = [new Map()];
     const depth: number[] = [0];
     const own: number[][] = [[]];
-    const free: number[] = [0];
-    const bounded: number[] = [0];
+    const starts: Set<KeywordStart>[] = [new Set()];
     this.keywords.forEach((kw, index) => {
       let state = 0;
       for (let i = 0; i < kw.length; i++) {
@@ -71,13 +71,11 @@ export class KeywordAutomaton {
           children.push(new Map());
           depth.push(depth[state]! + 1);
           own.push([]);
-          free.push(0);
-          bounded.push(0);
+          starts.push(new Set());
           children[state]!.set(c, next);
         }
         state = next;
-        if (kw.wordStart) bounded[state] = 1;
-        else free[state] = 1;
+        starts[state]!.add(kw.start);
       }
       own[state]!.push(index);
     });
@@ -86,8 +84,7 @@ export class KeywordAutomaton {
     this.delta = new Int32Array(states * ALPHABET);
     this.fail = new Int32Array(states);
     this.depth = Uint8Array.from(depth);
-    this.freePrefix = Uint8Array.from(free);
-    this.boundedPrefix = Uint8Array.from(bounded);
+    this.prefixStarts = starts.map((set) => [...set]);
     this.outputs = own.map((o) => o.slice());
     this.hasOutput = new Uint8Array(states);
     this.longest = Math.max(0, ...depth);
@@ -119,7 +116,7 @@ export class KeywordAutomaton {
   verify(k: number, end: number, charAt: CharAt): boolean {
     const kw = this.keywords[k]!;
     const start = end - kw.length;
-    if (kw.wordStart && !isBoundary(charAt(start - 1))) return false;
+    if (!kw.start(charAt(start - 1), charAt(start))) return false;
     if (!kw.foldCase) {
       for (let i = 0; i < kw.length; i++) if (charAt(start + i) !== kw.text.charCodeAt(i)) return false;
     }
@@ -133,8 +130,9 @@ export class KeywordAutomaton {
   holdback(state: number, end: number, charAt: CharAt): number {
     for (let s = state; s !== 0; s = this.fail[s]!) {
       const d = this.depth[s]!;
-      if (this.freePrefix[s]) return d;
-      if (this.boundedPrefix[s] && isBoundary(charAt(end - d - 1))) return d;
+      const previous = charAt(end - d - 1);
+      const first = charAt(end - d);
+      for (const start of this.prefixStarts[s]!) if (start(previous, first)) return d;
     }
     return 0;
   }

@@ -79,7 +79,7 @@ export const ruleExamples: Record<string, RuleExamples> = {
   'alibaba-access-key-id': { yes: [t(`LTAI${gen(AN, 20)}`)], no: [`LTAI${gen(AN, 5)}`] },
   'doppler-token': { yes: [t(`dp.pt.${gen(AN, 43)}`)], no: ['dp.pt.short'] },
   'pulumi-access-token': { yes: [t(`pul-${gen(HEX, 40)}`)], no: [`pul-${gen(HEX, 10)}`] },
-  'terraform-cloud-token': { yes: [[`export TFE=${gen(LOW, 14)}`, `.atlasv1.${gen(B64U, 67)}`, '\n']], no: ['x.atlasv1.short'] },
+  'terraform-cloud-token': { yes: [[`export TFE=${gen(LOW, 14)}.`, `atlasv1.${gen(B64U, 67)}`, '\n']], no: ['x.atlasv1.short'] },
   'tailscale-key': { yes: [t(`tskey-auth-${gen(AN, 12)}-${gen(AN, 30)}`)], no: ['tskey-auth-short'] },
   'heroku-api-key': { yes: [t(`HRKU-${gen(B64U, 60)}`)], no: ['HRKU-abc'] },
   'fly-io-token': { yes: [t(`fm2_${gen(B64, 200)}`)], no: ['fm2_abc'] },

@@ -1,7 +1,7 @@
 /** Chat platforms: Slack, Discord, Telegram and Microsoft Teams tokens and webhook URLs. */
 import { ALNUM, B64URL, DIGIT, charset } from './charset.ts';
 import type { Reader } from './reader.ts';
-import type { Rule } from './rule.ts';
+import { after, type Rule } from './rule.ts';
 import { assignmentRule, run, tokenRule } from './shapes.ts';
 
 const SLACK_BODY = charset('A-Za-z0-9-');
@@ -9,7 +9,7 @@ const URL_PATH = charset('A-Za-z0-9_/@-');
 
 /** The part of a webhook URL after its fixed host and path: the secret. */
 function webhook(id: string, keywords: string[], min: number): Rule {
-  return tokenRule({ id, keywords, then: [run(URL_PATH, min, 300)], end: URL_PATH, redactFrom: 0, wordStart: false });
+  return tokenRule({ id, keywords, then: [run(URL_PATH, min, 300)], end: URL_PATH, redactFrom: 0, start: after(charset('/.')) });
 }
 
 /** Telegram bot tokens: <bot id, 8-10 digits>:AA<33 url-safe base64>. The part after ":" is redacted. */
@@ -17,7 +17,7 @@ const telegramBotToken: Rule = {
   id: 'telegram-bot-token',
   keywords: [':AA'],
   foldCase: false,
-  wordStart: false,
+  start: after(DIGIT),
   match(r: Reader, kwStart, kwEnd) {
     let digits = 0;
     while (digits <= 10 && DIGIT(r.at(kwStart - 1 - digits))) digits++;

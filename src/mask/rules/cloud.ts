@@ -1,6 +1,6 @@
 /** Cloud platforms: AWS, Google Cloud, Azure, DigitalOcean and other infrastructure providers. */
 import { ALNUM, B64, B64URL, HEX, LOWER_ALNUM, UPPER_ALNUM, charset } from './charset.ts';
-import type { Rule } from './rule.ts';
+import { NAME_START, after, type Rule } from './rule.ts';
 import { assignmentRule, run, tokenRule } from './shapes.ts';
 
 const SAS_SIGNATURE = charset('A-Za-z0-9%+/=');
@@ -23,7 +23,7 @@ export const cloudRules: Rule[] = [
   tokenRule({ id: 'gcp-api-key', keywords: ['AIza'], then: [run(B64URL, 35)] }),
   tokenRule({ id: 'gcp-oauth-client-secret', keywords: ['GOCSPX-'], then: [run(B64URL, 28)] }),
   tokenRule({ id: 'google-oauth-access-token', keywords: ['ya29.'], then: [run(charset('A-Za-z0-9_.-'), 30, 2048)] }),
-  tokenRule({ id: 'google-oauth-refresh-token', keywords: ['1//0'], then: [run(B64URL, 40, 512)], wordStart: true }),
+  tokenRule({ id: 'google-oauth-refresh-token', keywords: ['1//0'], then: [run(B64URL, 40, 512)] }),
   // Azure storage: AccountKey=<88 base64> in connection strings.
   tokenRule({
     id: 'azure-storage-account-key',
@@ -32,7 +32,7 @@ export const cloudRules: Rule[] = [
     end: charset('A-Za-z0-9+/='),
     redactFrom: 0,
     foldCase: true,
-    wordStart: false,
+    start: NAME_START,
   }),
   // Shared access signatures: the sig= parameter of a SAS URL or token.
   tokenRule({
@@ -50,7 +50,7 @@ export const cloudRules: Rule[] = [
   tokenRule({ id: 'doppler-token', keywords: ['dp.pt.', 'dp.st.', 'dp.sa.', 'dp.ct.'], then: [run(ALNUM, 40, 44)] }),
   tokenRule({ id: 'pulumi-access-token', keywords: ['pul-'], then: [run(HEX, 40)] }),
   // Terraform Cloud: <14 chars>.atlasv1.<60+ chars>; the part after the marker is redacted.
-  tokenRule({ id: 'terraform-cloud-token', keywords: ['.atlasv1.'], then: [run(charset('A-Za-z0-9_=-'), 60, 100)], wordStart: false }),
+  tokenRule({ id: 'terraform-cloud-token', keywords: ['atlasv1.'], then: [run(charset('A-Za-z0-9_=-'), 60, 100)], start: after(charset('.')) }),
   tokenRule({ id: 'tailscale-key', keywords: ['tskey-'], then: [run(charset('a-z'), 3, 10), '-', run(charset('A-Za-z0-9-'), 20, 100)] }),
   tokenRule({ id: 'heroku-api-key', keywords: ['HRKU-'], then: [run(B64URL, 40, 80)] }),
   tokenRule({ id: 'fly-io-token', keywords: ['fm2_'], then: [run(charset('A-Za-z0-9+/=_-'), 40, 4096)] }),

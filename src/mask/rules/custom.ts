@@ -8,7 +8,7 @@
  * or in pieces, at the cost of holding that window back while it fills.
  */
 import { entropy } from '../entropy.ts';
-import type { Rule } from './rule.ts';
+import { ANYWHERE, type Rule } from './rule.ts';
 
 export const CUSTOM_RULE_WINDOW = 256;
 
@@ -25,7 +25,7 @@ export function customRule(config: CustomRuleConfig): Rule {
     id: config.id,
     keywords: config.keywords,
     foldCase: false,
-    wordStart: false,
+    start: ANYWHERE,
     match(r, kwStart) {
       r.at(kwStart + CUSTOM_RULE_WINDOW - 1); // wait for the whole window (or the end of the text)
       const window = r.slice(kwStart, kwStart + CUSTOM_RULE_WINDOW);

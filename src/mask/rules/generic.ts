@@ -6,7 +6,7 @@
 import { entropy } from '../entropy.ts';
 import { charset } from './charset.ts';
 import type { Reader } from './reader.ts';
-import type { Rule, Span } from './rule.ts';
+import { NAME_START, type Rule, type Span } from './rule.ts';
 import { readAssignment } from './shapes.ts';
 
 const VALUE_MAX = 200;
@@ -62,7 +62,7 @@ export function genericAssignmentRule(startsSpecificToken: (value: string) => bo
     id: 'generic-secret-assignment',
     keywords: GENERIC_KEYWORDS,
     foldCase: true,
-    wordStart: false,
+    start: NAME_START,
     match(r, _kwStart, kwEnd): Span | null {
       const assignment = readAssignment(r, kwEnd);
       if (!assignment) return null;

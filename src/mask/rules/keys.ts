@@ -1,7 +1,7 @@
 /** Key material: PEM private keys (RSA, EC, DSA, OpenSSH, PGP, PKCS#8), JSON Web Tokens. */
 import { B64URL, charset } from './charset.ts';
 import type { Reader } from './reader.ts';
-import type { Rule, Span } from './rule.ts';
+import { ANYWHERE, type Rule, type Span } from './rule.ts';
 import { run, tokenRule } from './shapes.ts';
 
 /** Base64 lines, PEM headers (Proc-Type: 4,ENCRYPTED) and "\n" escapes inside JSON strings. */
@@ -48,7 +48,7 @@ function pem(id: string, label: string): Rule {
     id,
     keywords: [begin],
     foldCase: false,
-    wordStart: false,
+    start: ANYWHERE,
     match: (r, kwStart, kwEnd) => pemSpan(r, kwStart, kwEnd, label),
   };
 }
@@ -58,7 +58,7 @@ const gcpServiceAccountKey: Rule = {
   id: 'gcp-service-account-private-key',
   keywords: ['"private_key": "-----BEGIN PRIVATE KEY-----', '"private_key":"-----BEGIN PRIVATE KEY-----'],
   foldCase: false,
-  wordStart: false,
+  start: ANYWHERE,
   match(r, kwStart, kwEnd) {
     return pemSpan(r, kwStart + r.slice(kwStart, kwEnd).indexOf('-----BEGIN'), kwEnd, 'PRIVATE KEY');
   },

@@ -1,7 +1,7 @@
 /** Monitoring and error tracking: Datadog, Sentry, New Relic, Grafana. */
 import { B64, HEX, UPPER_ALNUM, charset } from './charset.ts';
 import type { Reader } from './reader.ts';
-import type { Rule } from './rule.ts';
+import { ANYWHERE, type Rule } from './rule.ts';
 import { assignmentRule, run, tokenRule } from './shapes.ts';
 
 const HOST = charset('a-z0-9.-');
@@ -14,7 +14,7 @@ const sentryDsn: Rule = {
   id: 'sentry-dsn',
   keywords: ['://'],
   foldCase: false,
-  wordStart: false,
+  start: ANYWHERE,
   match(r: Reader, _kwStart, kwEnd) {
     let n = 0;
     while (n <= 32 && HEX(r.at(kwEnd + n))) n++;

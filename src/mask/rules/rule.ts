@@ -1,4 +1,25 @@
+import { ALNUM, type Charset } from './charset.ts';
 import type { Reader } from './reader.ts';
+
+/**
+ * Where a keyword may begin, judged by the character before it (-1 at the start of the text)
+ * and the keyword's own first character. It also decides what a text's trailing fragment must
+ * hold back, so keywords that may begin anywhere are kept to those that need it.
+ */
+export type KeywordStart = (previous: number, first: number) => boolean;
+
+export const ANYWHERE: KeywordStart = () => true;
+/** Tokens: not right after a letter or digit. */
+export const WORD_START: KeywordStart = (previous) => !ALNUM(previous);
+/**
+ * Parts of names: after anything but a lower-case letter (DB_PASSWORD, cfg.token, APIKEY), or
+ * at a camelCase hump (dbPassword). Not inside a lower-case word ("that", "tokens" do not count).
+ */
+export const NAME_START: KeywordStart = (previous, first) => !(previous >= 97 && previous <= 122) || (first >= 65 && first <= 90);
+export const after =
+  (chars: Charset): KeywordStart =>
+  (previous) =>
+    chars(previous);
 
 /** The span a rule redacts, as indices into the reader's text, [start, end). */
 export interface Span {
@@ -17,8 +38,8 @@ export interface Rule {
   readonly keywords: readonly string[];
   /** Keywords match regardless of ASCII case. */
   readonly foldCase: boolean;
-  /** The keyword must not follow a letter or digit (tokens, not substrings of words). */
-  readonly wordStart: boolean;
+  /** Where its keywords may begin. */
+  readonly start: KeywordStart;
   /**
    * Decides at one keyword hit. Reads only through `reader`, and never before `reader.lo`.
    * The span must start at or after `kwStart` (earlier text may already be released).

@@ -6,7 +6,7 @@
  */
 import { ALNUM, type Charset } from './charset.ts';
 import type { Reader } from './reader.ts';
-import type { Rule, Span } from './rule.ts';
+import { NAME_START, WORD_START, type KeywordStart, type Rule, type Span } from './rule.ts';
 
 /** A literal, or a run of `chars` between min and max long. */
 export type Segment = string | { chars: Charset; min: number; max: number };
@@ -49,7 +49,7 @@ export interface TokenSpec {
   /** Last say on the token text (the redacted span). */
   check?: (value: string) => boolean;
   foldCase?: boolean;
-  wordStart?: boolean;
+  start?: KeywordStart;
 }
 
 export function tokenRule(spec: TokenSpec): Rule {
@@ -59,7 +59,7 @@ export function tokenRule(spec: TokenSpec): Rule {
     id: spec.id,
     keywords: spec.keywords,
     foldCase: spec.foldCase ?? false,
-    wordStart: spec.wordStart ?? true,
+    start: spec.start ?? WORD_START,
     match(r, kwStart, kwEnd): Span | null {
       const starts: number[] = [];
       const stop = readSegments(r, kwEnd, spec.then, starts);
@@ -123,7 +123,6 @@ export interface AssignmentSpec {
   keywords: string[];
   value: Segment[];
   check?: (value: string) => boolean;
-  wordStart?: boolean;
 }
 
 /** `NAME = value`, where NAME contains a keyword and value has a known shape. */
@@ -133,7 +132,7 @@ export function assignmentRule(spec: AssignmentSpec): Rule {
     id: spec.id,
     keywords: spec.keywords,
     foldCase: true,
-    wordStart: spec.wordStart ?? false,
+    start: NAME_START,
     match(r, _kwStart, kwEnd): Span | null {
       const assignment = readAssignment(r, kwEnd);
       if (!assignment) return null;

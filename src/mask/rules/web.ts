@@ -2,7 +2,7 @@
 import { ALNUM, B64, charset } from './charset.ts';
 import { entropy } from '../entropy.ts';
 import type { Reader } from './reader.ts';
-import type { Rule } from './rule.ts';
+import { ANYWHERE, type Rule } from './rule.ts';
 import { run, tokenRule } from './shapes.ts';
 
 const SCHEME = charset('A-Za-z0-9+.-');
@@ -27,7 +27,7 @@ function urlPassword(id: string, schemes: (scheme: string) => boolean): Rule {
     id,
     keywords: ['://'],
     foldCase: false,
-    wordStart: false,
+    start: ANYWHERE,
     match(r, kwStart, kwEnd) {
       if (!schemes(readScheme(r, kwStart))) return null;
       let pos = kwEnd;

@@ -1,0 +1,191 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { Redactor, redactWhole, type SpanFinding } from '../../src/mask/redactor.ts';
+import { compileRuleset } from '../../src/mask/ruleset.ts';
+import { AN, HEX, B64U, config, gen, pem, ruleset } from './fixtures.ts';
+import { ruleExamples } from './rule-examples.ts';
+
+const github = `ghp_${gen(AN, 36)}`;
+
+function stream(pieces: string[], cap = 4096): { emitted: string[]; findings: SpanFinding[] } {
+  const findings: SpanFinding[] = [];
+  const redactor = new Redactor(ruleset, cap, (f) => findings.push(f));
+  const emitted = pieces.map((piece) => redactor.push(piece));
+  emitted.push(redactor.end());
+  return { emitted, findings };
+}
+
+function whole(text: string): { out: string; findings: SpanFinding[] } {
+  const findings: SpanFinding[] = [];
+  return { out: redactWhole(ruleset, text, (f) => findings.push(f)), findings };
+}
+
+test('a secret pushed one character at a time is not released before it is decided', () => {
+  const text = `key ${github} done`;
+  const { emitted } = stream([...text]);
+  const beforeLast = emitted.slice(0, 4 + github.length).join('');
+  assert.equal(beforeLast, 'key ');
+  assert.equal(emitted.join(''), 'key [REDACTED:github-pat] done');
+});
+
+test('prose without keywords is released at once, nothing held back', () => {
+  const redactor = new Redactor(ruleset, 4096, () => {});
+  for (const word of ['The quick ', 'brown fox ', 'jumps over the lazy dog.']) {
+    assert.equal(redactor.push(word), word);
+    assert.equal(redactor.held, 0);
+  }
+});
+
+test('only a trailing fragment that could start a keyword is held', () => {
+  const redactor = new Redactor(ruleset, 4096, () => {});
+  assert.equal(redactor.push('see gh'), 'see ');
+  assert.equal(redactor.held, 2);
+  assert.equal(redactor.push('ost'), 'ghost');
+  assert.equal(redactor.held, 0);
+});
+
+test('a high surrogate at the end of a piece waits for its low half', () => {
+  const redactor = new Redactor(ruleset, 4096, () => {});
+  const emoji = '😀';
+  assert.equal(redactor.push(`hi ${emoji[0]}`), 'hi ');
+  assert.equal(redactor.push(`${emoji[1]}!`), `${emoji}!`);
+});
+
+test('end() decides what was still pending: a token cut off by the end of the block', () => {
+  const { emitted } = stream([`x ${github}`]);
+  assert.equal(emitted.join(''), 'x [REDACTED:github-pat]');
+});
+
+test('the hold-back cap forces a decision: the pending span is redacted, marked truncated', () => {
+  const key = pem('RSA PRIVATE KEY', 40); // ~2.6 KB
+  const findings: SpanFinding[] = [];
+  const redactor = new Redactor(ruleset, 256, (f) => findings.push(f));
+  let out = '';
+  for (let i = 0; i < 1000; i += 10) out += redactor.push(key.slice(i, i + 10));
+  assert.ok(redactor.held <= 256 + 10, `held ${redactor.held}`);
+  assert.equal(findings[0]?.rule, 'pem-rsa-private-key');
+  assert.equal(findings[0]?.truncated, true);
+  assert.ok(!out.includes(key.slice(40, 100)), 'key body leaked');
+  assert.ok(out.startsWith('[REDACTED:pem-rsa-private-key]'));
+});
+
+test('offsets of findings are UTF-16 offsets in the whole text', () => {
+  const text = `😀é ${github}`;
+  const { findings } = stream([...text]);
+  assert.deepEqual(findings.map((f) => [f.start, f.end]), [[4, 4 + github.length]]);
+});
+
+test('custom rules and allowlist entries from config apply', () => {
+  const custom = compileRuleset(
+    config({
+      customRules: [{ id: 'acme-key', keywords: ['acme_'], pattern: 'acme_[a-z0-9]{16}' }],
+      allowlist: [github, '/^ghp_TESTONLY/'],
+    }),
+  );
+  const acme = `acme_${gen('a-z0-9', 16)}`;
+  const allowedPattern = `ghp_TESTONLY${gen(AN, 28)}`;
+  const text = `a ${acme} b ${github} c ${allowedPattern}`;
+  assert.equal(redactWhole(custom, text, () => {}), `a [REDACTED:acme-key] b ${github} c ${allowedPattern}`);
+  // Streamed, the custom rule's window is held and decided the same way.
+  const redactor = new Redactor(custom, 4096, () => {});
+  const out = [...text].map((c) => redactor.push(c)).join('') + redactor.end();
+  assert.equal(out, redactWhole(custom, text, () => {}));
+});
+
+test('the placeholder text is configurable', () => {
+  const custom = compileRuleset(config({ placeholder: '<<{rule}>>' }));
+  assert.equal(redactWhole(custom, `x ${github}`, () => {}), 'x <<github-pat>>');
+});
+
+test('hostile input (1 MB of near-matches) completes, streamed and whole', () => {
+  const nearMatches = [
+    `ghp_${gen(AN, 35)} `,
+    'password=',
+    '-----BEGIN RSA PRIVATE KEY-----\n',
+    `eyJ${gen(B64U, 20)}.`,
+    'postgres://user:',
+    `AKIA${gen('A-Z', 15)} `,
+    'xoxb-1234567890-',
+    'token = "',
+    `sk-ant-api03-${gen(B64U, 40)}`,
+    `${gen(HEX, 31)}@`,
+  ];
+  for (const unit of nearMatches) {
+    const text = unit.repeat(Math.ceil((1 << 20) / unit.length));
+    const { out } = whole(text);
+    assert.ok(out.length > 0);
+    const redactor = new Redactor(ruleset, 4096, () => {});
+    let streamed = 0;
+    for (let i = 0; i < text.length; i += 4096) streamed += redactor.push(text.slice(i, i + 4096)).length;
+    streamed += redactor.end().length;
+    assert.ok(streamed > 0);
+  }
+});
+
+// ---- Properties: any split of a text gives the whole text's result ----
+
+const secrets = Object.entries(ruleExamples).flatMap(([, examples]) => examples.yes.map(([before, secret, after]) => before + secret + after));
+const negatives = Object.values(ruleExamples).flatMap((examples) => examples.no);
+const piece = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...secrets) },
+  { weight: 2, arbitrary: fc.constantFrom(...negatives) },
+  { weight: 3, arbitrary: fc.constantFrom(' ', '\n', 'the ', 'Hello, ', '😀', 'é', '中文', '\\n', '"', '=', ': ', 'gh', 'sk-', '-----') },
+  { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
+);
+const document = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(''));
+
+function splitAt(text: string, cuts: number[]): string[] {
+  const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+  const pieces: string[] = [];
+  let last = 0;
+  for (const p of points) {
+    pieces.push(text.slice(last, p));
+    last = p;
+  }
+  pieces.push(text.slice(last));
+  return pieces;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+test('property: any split into pieces gives the same output and findings as the whole text', () => {
+  fc.assert(
+    fc.property(document, fc.array(fc.nat(), { maxLength: 30 }), (text, cuts) => {
+      const expected = whole(text);
+      const { emitted, findings } = stream(splitAt(text, cuts));
+      assert.equal(emitted.join(''), expected.out);
+      assert.deepEqual(findings, expected.findings);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('property: split into single UTF-16 code units (inside surrogate pairs too), the result is the same', () => {
+  fc.assert(
+    fc.property(document, (text) => {
+      const expected = whole(text);
+      const { emitted } = stream(text.split(''));
+      assert.equal(emitted.join(''), expected.out);
+    }),
+    { numRuns: 150 },
+  );
+});
+
+test('property: no emitted prefix holds a character of a secret, and no piece splits a surrogate pair', () => {
+  fc.assert(
+    fc.property(document, fc.array(fc.nat(), { maxLength: 30 }), (text, cuts) => {
+      const expected = whole(text);
+      const { emitted } = stream(splitAt(text, cuts));
+      let sent = '';
+      for (const out of emitted) {
+        sent += out;
+        // Each secret is replaced whole in the final text, so a prefix of it cannot show any part of one.
+        assert.ok(expected.out.startsWith(sent), 'emitted text is not a prefix of the redacted whole');
+        if (!LONE_SURROGATE.test(text)) assert.ok(!LONE_SURROGATE.test(out), 'a piece split a surrogate pair');
+      }
+      for (const finding of expected.findings) assert.ok(!sent.includes(finding.original));
+    }),
+    { numRuns: 300 },
+  );
+});
