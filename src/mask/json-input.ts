@@ -36,10 +36,12 @@ export class JsonInputMasker {
     let decoded = '';
     let i = 0;
     if (this.escape) {
+      // Complete the escape cut by the last boundary: "\" alone, or a partial "\uXXXX".
+      if (this.escape.length === 1 && fragment.length > 0) this.escape += fragment[i++];
       const needed = this.escape[1] === 'u' ? 6 : 2;
-      const take = Math.min(needed - this.escape.length, fragment.length);
-      this.escape += fragment.slice(0, take);
-      i = take;
+      const take = Math.min(needed - this.escape.length, fragment.length - i);
+      this.escape += fragment.slice(i, i + take);
+      i += take;
       if (this.escape.length < needed) return '';
       decoded += unescape(this.escape);
       this.escape = '';

@@ -1,0 +1,149 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { createMasker } from '../../src/mask/index.ts';
+import { redactWhole } from '../../src/mask/redactor.ts';
+import { AN, config, gen, ruleset } from './fixtures.ts';
+import {
+  assemble, blockStart, blockStop, bytes, chunksAt, collector, jsonDelta, messageStart, messageStop, parseEvents, run, sseEvent,
+  text, textDelta, textMessage,
+} from './sse-support.ts';
+
+const masker = createMasker(config());
+const github = `ghp_${gen(AN, 36)}`;
+const stripe = `sk_live_${gen(AN, 40)}`;
+
+test('chunks that need no change are forwarded as the same objects', async () => {
+  const chunks = [messageStart(), blockStart(0, { type: 'text', text: '' }), textDelta(0, 'Hello there, '), textDelta(0, 'how are you?'), blockStop(0), messageStop()].map(bytes);
+  const { findings, onFinding } = collector();
+  const out = await run(masker.sse(onFinding), chunks);
+  assert.equal(out.length, chunks.length);
+  out.forEach((chunk, i) => assert.equal(chunk, chunks[i], `chunk ${i} is not the same object`));
+  assert.deepEqual(findings, []);
+});
+
+test('a secret split across deltas is redacted; the client sees the placeholder and nothing of the secret', async () => {
+  const deltas = ['Your token is gh', github.slice(2, 20), github.slice(20), ' and that is all.'];
+  const { findings, onFinding } = collector();
+  const out = text(await run(masker.sse(onFinding), [bytes(textMessage(deltas))]));
+  assert.ok(!out.includes(github.slice(4, 12)));
+  const { texts } = assemble(parseEvents(out));
+  assert.equal(texts.get(0), 'Your token is [REDACTED:github-pat] and that is all.');
+  assert.deepEqual(findings.map((f) => [f.rule, f.where, f.block, f.start, f.end, f.original, f.kind]), [
+    ['github-pat', 'response', 0, 14, 14 + github.length, github, 'redacted'],
+  ]);
+});
+
+test('events keep their order and block index; other events pass byte for byte', async () => {
+  const input = textMessage(['a ', github, ' b']);
+  const out = text(await run(masker.sse(() => {}), [bytes(input)]));
+  const events = parseEvents(out);
+  assert.deepEqual(events.map((e) => e.data.type), ['message_start', 'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_delta', 'content_block_stop', 'message_stop']);
+  assert.ok(events.filter((e) => e.data.type === 'content_block_delta').every((e) => e.data.index === 0 && e.event === 'content_block_delta'));
+  assert.ok(out.startsWith(messageStart() + blockStart(0, { type: 'text', text: '' })));
+  assert.ok(out.endsWith(blockStop(0) + messageStop()));
+});
+
+test('text held at content_block_stop is flushed in a delta before the stop event', async () => {
+  const input = messageStart() + blockStart(0, { type: 'text', text: '' }) + textDelta(0, `key ${github.slice(0, 10)}`) + blockStop(0) + messageStop();
+  const out = text(await run(masker.sse(() => {}), [bytes(input)]));
+  const types = parseEvents(out).map((e) => `${e.data.type}:${e.data.delta?.text ?? ''}`);
+  assert.deepEqual(types, ['message_start:', 'content_block_start:', 'content_block_delta:key ', `content_block_delta:${github.slice(0, 10)}`, 'content_block_stop:', 'message_stop:']);
+});
+
+test('an error event drops held text: it is never sent', async () => {
+  const input = messageStart() + blockStart(0, { type: 'text', text: '' }) + textDelta(0, `key ${github.slice(0, 30)}`) +
+    sseEvent({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }) + blockStop(0);
+  const out = text(await run(masker.sse(() => {}), [bytes(input)]));
+  assert.ok(!out.includes('ghp_'));
+  assert.ok(out.includes('overloaded_error'));
+});
+
+test('a stream that ends without content_block_stop drops held text', async () => {
+  const input = messageStart() + blockStart(0, { type: 'text', text: '' }) + textDelta(0, `key ${github.slice(0, 30)}`);
+  const out = text(await run(masker.sse(() => {}), [bytes(input)]));
+  assert.ok(!out.includes('ghp_'));
+  assert.ok(out.includes('"text":"key "'));
+});
+
+test('thinking and signature pass byte-exact; secrets in thinking are noted, not redacted', async () => {
+  const input = messageStart() + blockStart(0, { type: 'thinking', thinking: '' }) +
+    sseEvent({ type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: `The user pasted ${stripe} so` } }) +
+    sseEvent({ type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'EqQBCkgIARABGAIiQL+/sig==' } }) +
+    blockStop(0) + messageStop();
+  const { findings, onFinding } = collector();
+  const chunks = chunksAt(bytes(input), [50, 173, 300, 301]);
+  const out = await run(masker.sse(onFinding), chunks);
+  assert.equal(text(out), input);
+  assert.deepEqual(findings.map((f) => [f.rule, f.kind, f.block, f.original]), [['stripe-secret-key', 'noted', 0, stripe]]);
+});
+
+test('events the masker does not know pass untouched', async () => {
+  const odd = 'event: custom\ndata: {"type":"custom","text":"ghp_x"}\n\n: a comment line\n\ndata: not json ' + github + '\n\n';
+  const out = await run(masker.sse(() => {}), [bytes(odd)]);
+  assert.equal(text(out), odd);
+});
+
+test('CRLF framing, and events split across chunks at every byte, give the same redacted text', async () => {
+  const deltas = ['Here: ', github.slice(0, 7), github.slice(7), ' and ', stripe, ' end'];
+  const crlf = messageStart().replaceAll('\n', '\r\n') + [blockStart(0, { type: 'text', text: '' }), ...deltas.map((d) => textDelta(0, d)), blockStop(0)].map((e) => e.replaceAll('\n', '\r\n')).join('');
+  const all = bytes(crlf);
+  for (let cut = 1; cut < all.length; cut += 7) {
+    const out = text(await run(masker.sse(() => {}), [all.slice(0, cut), all.slice(cut)]));
+    assert.equal(assemble(parseEvents(out)).texts.get(0), 'Here: [REDACTED:github-pat] and [REDACTED:stripe-secret-key] end');
+  }
+});
+
+test('multi-byte characters stay whole whatever the chunking', async () => {
+  const deltas = ['😀 é 中文 ', github, ' 🎉'];
+  const all = bytes(textMessage(deltas));
+  for (let cut = 1; cut < all.length; cut += 3) {
+    const out = await run(masker.sse(() => {}), [all.slice(0, cut), all.slice(cut)]);
+    assert.equal(assemble(parseEvents(text(out))).texts.get(0), '😀 é 中文 [REDACTED:github-pat] 🎉');
+  }
+});
+
+test('tool input: secrets inside JSON strings are redacted and the input stays valid JSON', async () => {
+  const input = JSON.stringify({ command: `curl -H "Authorization: Bearer ${'x'}" -u admin:${'p'}`, env: { GITHUB_TOKEN: github }, note: 'é😀\n"q"' });
+  const fragments = [input.slice(0, 5), input.slice(5, 40), input.slice(40, 90), input.slice(90)];
+  const stream = messageStart() + blockStart(1, { type: 'tool_use', id: 'toolu_1', name: 'bash', input: {} }) + fragments.map((f) => jsonDelta(1, f)).join('') + blockStop(1) + messageStop();
+  const { findings, onFinding } = collector();
+  const out = text(await run(masker.sse(onFinding), [bytes(stream)]));
+  const json = assemble(parseEvents(out)).json.get(1)!;
+  const parsed = JSON.parse(json);
+  assert.equal(parsed.env.GITHUB_TOKEN, '[REDACTED:github-pat]');
+  assert.equal(parsed.note, 'é😀\n"q"');
+  assert.deepEqual(findings.map((f) => [f.rule, f.block, f.original]), [['github-pat', 1, github]]);
+});
+
+test('masking off: bytes pass through untouched', async () => {
+  const off = createMasker(config({ enabled: false }));
+  const chunks = [bytes(textMessage([github]))];
+  const out = await run(off.sse(() => {}), chunks);
+  assert.equal(out[0], chunks[0]);
+  assert.equal(off.message(chunks[0]!, () => {}), chunks[0]);
+});
+
+test('property: any chunking of a stream with any deltas gives the whole-text redaction per block', async () => {
+  const pieces = fc.array(
+    fc.oneof(fc.constantFrom(github, stripe, 'password = "Xk9#mQ2$vL7p"', '😀', 'é', '\\', '"', ' gh', 'sk_', '\n'), fc.string({ maxLength: 8 })),
+    { maxLength: 10 },
+  );
+  await fc.assert(
+    fc.asyncProperty(pieces, fc.array(fc.nat(), { maxLength: 20 }), fc.array(fc.nat(), { maxLength: 20 }), async (parts, deltaCuts, byteCuts) => {
+      const whole = parts.join('');
+      const points = [...new Set(deltaCuts.map((c) => c % (whole.length + 1)))].sort((a, b) => a - b);
+      const deltas: string[] = [];
+      let last = 0;
+      for (const p of points) {
+        deltas.push(whole.slice(last, p));
+        last = p;
+      }
+      deltas.push(whole.slice(last));
+      const out = text(await run(masker.sse(() => {}), chunksAt(bytes(textMessage(deltas)), byteCuts)));
+      const { texts } = assemble(parseEvents(out));
+      assert.equal(texts.get(0) ?? '', redactWhole(ruleset, whole, () => {}));
+    }),
+    { numRuns: 150 },
+  );
+});
