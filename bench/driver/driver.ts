@@ -17,13 +17,21 @@ const send = (m: DriverMessage): void => {
 };
 
 // One keep-alive agent per target URL and concurrency, reused across rounds, as an SDK client
-// would reuse its connections.
+// would reuse its connections. Idle sockets are dropped after 4 s, before any server's own
+// keep-alive timeout (Node's default is 5 s, which Portkey keeps): otherwise a round can pick
+// a socket the server is closing at that moment and fail with ECONNRESET.
+const IDLE_SOCKET_MS = 4000;
 const agents = new Map<string, http.Agent>();
 function agentFor(url: string, concurrency: number): http.Agent {
   const key = `${url}#${concurrency}`;
   let agent = agents.get(key);
   if (!agent) {
-    agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency, keepAliveMsecs: 30_000 });
+    agent = new http.Agent({
+      keepAlive: true,
+      maxSockets: concurrency,
+      maxFreeSockets: concurrency,
+      timeout: IDLE_SOCKET_MS,
+    });
     agents.set(key, agent);
   }
   return agent;

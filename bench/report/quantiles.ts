@@ -25,9 +25,8 @@ export function percentiles(sorted: ArrayLike<number>): Percentiles {
 }
 
 /**
- * Added latency at each percentile: the target's quantile minus the direct baseline's
- * quantile over samples taken in the same interleaved rounds (a shift function). Rounds
- * alternate targets, so slow drift of the machine lands on both sides and cancels.
+ * Added latency at each percentile, pooled: the target's quantile minus the direct baseline's
+ * quantile over all samples of the same interleaved rounds (a shift function).
  */
 export function addedPercentiles(target: ArrayLike<number>, direct: ArrayLike<number>): Percentiles {
   const t = percentiles(target);
@@ -35,9 +34,25 @@ export function addedPercentiles(target: ArrayLike<number>, direct: ArrayLike<nu
   return { p50: t.p50 - d.p50, p95: t.p95 - d.p95, p99: t.p99 - d.p99 };
 }
 
-/** The shift function sampled at percentiles 1..99, for the chart. */
-export function shiftCurve(target: ArrayLike<number>, direct: ArrayLike<number>): number[] {
-  const curve: number[] = [];
-  for (let p = 1; p <= 99; p++) curve.push(quantileSorted(target, p / 100) - quantileSorted(direct, p / 100));
-  return curve;
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return quantileSorted(sorted, 0.5);
 }
+
+/**
+ * Added latency paired by round: in every round, the target's quantile minus direct's
+ * quantile from that same round; then the median over rounds. Rounds alternate targets within
+ * a second or so, so drift of the machine lands on both sides of each difference, and a burst
+ * of outside load that spoils one round does not move the median.
+ */
+export function pairedAddedCurve(target: ArrayLike<number>[], direct: ArrayLike<number>[], qs: number[]): number[] {
+  return qs.map((q) => median(target.map((t, i) => quantileSorted(t, q) - quantileSorted(direct[i]!, q))));
+}
+
+export function pairedAddedPercentiles(target: ArrayLike<number>[], direct: ArrayLike<number>[]): Percentiles {
+  const [p50, p95, p99] = pairedAddedCurve(target, direct, [0.5, 0.95, 0.99]) as [number, number, number];
+  return { p50, p95, p99 };
+}
+
+/** Percentiles 1..99 as quantile fractions, for the chart's curves. */
+export const CURVE_QUANTILES: number[] = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);

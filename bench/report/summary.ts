@@ -3,7 +3,16 @@
 import os from 'node:os';
 import type { TargetMeasurements } from '../runner/measurements.ts';
 import type { RunPlan } from '../runner/plan.ts';
-import { addedPercentiles, percentiles, shiftCurve, sortedCopy, type Percentiles } from './quantiles.ts';
+import {
+  addedPercentiles,
+  CURVE_QUANTILES,
+  pairedAddedCurve,
+  pairedAddedPercentiles,
+  percentiles,
+  sortedCopy,
+  type Percentiles,
+} from './quantiles.ts';
+import type { LevelSamples } from '../runner/measurements.ts';
 
 export interface LevelSummary {
   concurrency: number;
@@ -16,9 +25,14 @@ export interface LevelSummary {
   eventLagMs: Percentiles;
   totalMs: Percentiles;
   maxGapMs: Percentiles;
-  /** Target minus direct; undefined for direct itself. */
+  /** Target minus direct, paired by round (median over rounds); undefined for direct itself. */
   addedTtfbMs?: Percentiles;
   addedEventMs?: Percentiles;
+  /** Target minus direct over all rounds pooled, for comparison. */
+  pooledAddedTtfbMs?: Percentiles;
+  pooledAddedEventMs?: Percentiles;
+  /** Rounds in which both the target and direct delivered streams. */
+  pairedRounds?: number;
   cpuSecondsPer1kEvents?: number;
   /** Shift curves (added ms at percentiles 1..99), for the chart. */
   addedTtfbCurve?: number[];
@@ -59,6 +73,20 @@ function roundAll(p: Percentiles): Percentiles {
   return { p50: round(p.p50), p95: round(p.p95), p99: round(p.p99) };
 }
 
+/** Per-round sorted samples of a target and of direct, for the rounds both completed. */
+function pairedRounds(target: LevelSamples, direct: LevelSamples) {
+  const pairs = { target: [] as Float64Array[], direct: [] as Float64Array[], targetLags: [] as Float64Array[], directLags: [] as Float64Array[] };
+  for (const [round, t] of target.rounds) {
+    const d = direct.rounds.get(round);
+    if (!d || t.ttfbMs.length === 0 || d.ttfbMs.length === 0) continue;
+    pairs.target.push(sortedCopy(t.ttfbMs));
+    pairs.direct.push(sortedCopy(d.ttfbMs));
+    pairs.targetLags.push(sortedCopy(t.eventLagsMs));
+    pairs.directLags.push(sortedCopy(d.eventLagsMs));
+  }
+  return pairs;
+}
+
 export function summarise(
   plan: RunPlan,
   measurements: TargetMeasurements[],
@@ -87,12 +115,16 @@ export function summarise(
       if (level.firstError) s.firstError = level.firstError;
       const base = direct?.levels.get(level.concurrency);
       if (!isDirect && base && base.streams > 0 && level.streams > 0) {
-        const baseTtfb = sortedCopy(base.ttfbMs);
-        const baseLags = sortedCopy(base.eventLagsMs);
-        s.addedTtfbMs = roundAll(addedPercentiles(ttfb, baseTtfb));
-        s.addedEventMs = roundAll(addedPercentiles(lags, baseLags));
-        s.addedTtfbCurve = shiftCurve(ttfb, baseTtfb).map((v) => round(v));
-        s.addedEventCurve = shiftCurve(lags, baseLags).map((v) => round(v));
+        s.pooledAddedTtfbMs = roundAll(addedPercentiles(ttfb, sortedCopy(base.ttfbMs)));
+        s.pooledAddedEventMs = roundAll(addedPercentiles(lags, sortedCopy(base.eventLagsMs)));
+        const pairs = pairedRounds(level, base);
+        s.pairedRounds = pairs.target.length;
+        if (pairs.target.length > 0) {
+          s.addedTtfbMs = roundAll(pairedAddedPercentiles(pairs.target, pairs.direct));
+          s.addedEventMs = roundAll(pairedAddedPercentiles(pairs.targetLags, pairs.directLags));
+          s.addedTtfbCurve = pairedAddedCurve(pairs.target, pairs.direct, CURVE_QUANTILES).map((v) => round(v));
+          s.addedEventCurve = pairedAddedCurve(pairs.targetLags, pairs.directLags, CURVE_QUANTILES).map((v) => round(v));
+        }
       }
       if (!isDirect && level.events > 0) s.cpuSecondsPer1kEvents = round((level.cpuSeconds / level.events) * 1000, 4);
       summary.levels.push(s);

@@ -1,5 +1,6 @@
 // An SVG chart of added-latency distributions: for each target, added latency (target minus
-// direct) at every percentile from 1 to 99, for time to first byte and for every event.
+// direct, paired by round) at every percentile from 1 to 99, for time to first byte and for
+// every event.
 // The y axis is logarithmic-like (symlog) so sub-millisecond proxies and tens-of-milliseconds
 // proxies fit on one chart.
 
@@ -15,7 +16,8 @@ const GAP = 90;
 /** Below this the axis is linear; above, logarithmic. */
 const LINEAR_MS = 0.1;
 const Y_MAX_MS = 1000;
-const TICKS = [-1, -0.1, 0, 0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000];
+const Y_MIN_MS = -10;
+const TICKS = [-10, -1, -0.1, 0, 0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000];
 
 function symlog(ms: number): number {
   return Math.sign(ms) * Math.log10(1 + Math.abs(ms) / LINEAR_MS);
@@ -30,11 +32,11 @@ function panel(
   title: string,
   series: Array<{ label: string; color: string; curve: number[] }>,
 ): string {
-  const yMin = symlog(-1);
+  const yMin = symlog(Y_MIN_MS);
   const yMax = symlog(Y_MAX_MS);
   const sx = (p: number): number => x0 + ((p - 1) / 98) * PANEL_W;
   const sy = (ms: number): number => {
-    const clamped = Math.min(Y_MAX_MS, Math.max(-1, ms));
+    const clamped = Math.min(Y_MAX_MS, Math.max(Y_MIN_MS, ms));
     return TOP + PANEL_H - ((symlog(clamped) - yMin) / (yMax - yMin)) * PANEL_H;
   };
   const out: string[] = [];
@@ -45,7 +47,7 @@ function panel(
     out.push(`<line x1="${x0}" x2="${x0 + PANEL_W}" y1="${y}" y2="${y}" stroke="${t === 0 ? '#888' : '#e5e5e5'}"/>`);
     out.push(`<text x="${x0 - 6}" y="${y}" text-anchor="end" dominant-baseline="middle" font-size="11">${t}</text>`);
   }
-  for (const p of [1, 25, 50, 75, 95, 99]) {
+  for (const p of [1, 25, 50, 75, 90, 99]) {
     const x = sx(p).toFixed(1);
     out.push(`<line x1="${x}" x2="${x}" y1="${TOP}" y2="${TOP + PANEL_H}" stroke="#f0f0f0"/>`);
     out.push(`<text x="${x}" y="${TOP + PANEL_H + 16}" text-anchor="middle" font-size="11">p${p}</text>`);

@@ -3,8 +3,16 @@
 import type { StreamSample } from '../driver/protocol.ts';
 import type { RunningTarget, TargetDefinition } from '../targets/target.ts';
 
+/** One round's samples of one target, kept apart so added latency can be paired by round. */
+export interface RoundSamples {
+  ttfbMs: number[];
+  eventLagsMs: number[];
+}
+
 export interface LevelSamples {
   concurrency: number;
+  /** Keyed by round number within the level; the same numbers for every target. */
+  rounds: Map<number, RoundSamples>;
   ttfbMs: number[];
   eventLagsMs: number[];
   totalMs: number[];
@@ -58,6 +66,7 @@ export function levelFor(t: TargetMeasurements, concurrency: number): LevelSampl
   if (!level) {
     level = {
       concurrency,
+      rounds: new Map(),
       ttfbMs: [],
       eventLagsMs: [],
       totalMs: [],
@@ -74,7 +83,9 @@ export function levelFor(t: TargetMeasurements, concurrency: number): LevelSampl
 }
 
 /** Adds one batch of client-side samples; failed streams count as errors, not as timings. */
-export function addSamples(level: LevelSamples, samples: StreamSample[], expectedEvents: number): void {
+export function addSamples(level: LevelSamples, round: number, samples: StreamSample[], expectedEvents: number): void {
+  const roundSamples: RoundSamples = { ttfbMs: [], eventLagsMs: [] };
+  level.rounds.set(round, roundSamples);
   for (const s of samples) {
     if (!s.ok) {
       level.errors++;
@@ -87,6 +98,10 @@ export function addSamples(level: LevelSamples, samples: StreamSample[], expecte
     level.ttfbMs.push(s.ttfbMs);
     level.totalMs.push(s.totalMs);
     level.maxGapMs.push(s.maxGapMs);
-    for (const lag of s.eventLagsMs) level.eventLagsMs.push(lag);
+    roundSamples.ttfbMs.push(s.ttfbMs);
+    for (const lag of s.eventLagsMs) {
+      level.eventLagsMs.push(lag);
+      roundSamples.eventLagsMs.push(lag);
+    }
   }
 }

@@ -150,7 +150,7 @@ export async function measureLatency(ctx: PhaseContext, targets: TargetMeasureme
         });
         const samples = levelFor(t, level.concurrency);
         samples.cpuSeconds += cpuSeconds(tree) - cpuBefore;
-        addSamples(samples, result.samples, expected);
+        addSamples(samples, r, result.samples, expected);
         const ttfb = sortedCopy(result.samples.filter((s) => s.ok).map((s) => s.ttfbMs));
         const failed = result.samples.filter((s) => !s.ok).length;
         ctx.progress.step(

@@ -32,7 +32,10 @@ export const realisticScenario: Scenario = {
   includeSecret: false,
 };
 
-/** No pacing at all: measures how many streams per second a proxy can carry. */
+/**
+ * No pacing: each event still goes out in its own write, back to back, so this measures how
+ * many streams (and events) per second a proxy can carry.
+ */
 export const saturationScenario: Scenario = {
   ttfbMs: 0,
   deltaSpacingMs: 0,

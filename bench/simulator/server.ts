@@ -59,29 +59,29 @@ export function startSimulator(options: { port?: number; scenario?: Scenario } =
     const pump = (): void => {
       timer = undefined;
       if (finished) return;
-      const elapsed = performance.now() - start;
-      // Emissions already due go out in a single write, as a busy upstream would coalesce them.
-      let chunk = '';
-      while (next < current.emissions.length && current.emissions[next]!.atMs <= elapsed + 0.5) {
-        chunk += current.emissions[next]!.text;
-        next++;
-      }
-      if (chunk) {
-        if (!res.headersSent) res.writeHead(200, RESPONSE_HEADERS);
-        res.write(chunk);
-      }
+      // One emission per turn of the event loop, as a real upstream writes each event on its
+      // own: a proxy under test sees (mostly) one chunk per event even when events are due
+      // back to back (unpaced scenarios, or a timer that fired late).
+      const emission = current.emissions[next++]!;
+      if (!res.headersSent) res.writeHead(200, RESPONSE_HEADERS);
+      res.write(emission.text);
       if (next >= current.emissions.length) {
         res.end();
         finish(false);
         return;
       }
-      timer = setTimeout(pump, Math.max(0, current.emissions[next]!.atMs - (performance.now() - start)));
+      scheduleNext();
+    };
+    const scheduleNext = (): void => {
+      const wait = current.emissions[next]!.atMs - (performance.now() - start);
+      if (wait <= 0.5) setImmediate(pump);
+      else timer = setTimeout(pump, wait);
     };
 
     res.on('close', () => finish(!res.writableFinished));
     // Drain the request body before answering, as the real API does.
     req.on('data', () => undefined);
-    req.on('end', pump);
+    req.on('end', scheduleNext);
   };
 
   const readJson = (req: http.IncomingMessage): Promise<unknown> =>
