@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createMasker } from '../../src/mask/index.ts';
+import { AN, config, gen } from './fixtures.ts';
+import { collector } from './sse-support.ts';
+
+const masker = createMasker(config());
+const github = `ghp_${gen(AN, 36)}`;
+const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+const decode = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body));
+
+function message(content: unknown[]) {
+  return { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude', content, stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 2 } };
+}
+
+test('a body without secrets comes back as the same Uint8Array', () => {
+  const body = encode(message([{ type: 'text', text: 'Nothing to see here.' }]));
+  assert.equal(masker.message(body, () => {}), body);
+});
+
+test('a body whose keywords turn out not to be secrets comes back as the same Uint8Array', () => {
+  const body = encode(message([{ type: 'text', text: 'Rotate the token and the password regularly.' }]));
+  assert.equal(masker.message(body, () => {}), body);
+});
+
+test('text and tool input are redacted; thinking is kept exactly and its secrets noted', () => {
+  const thinking = { type: 'thinking', thinking: `They pasted ${github}.`, signature: 'EqQBsig==' };
+  const body = encode(
+    message([
+      thinking,
+      { type: 'text', text: `Use ${github} here.` },
+      { type: 'tool_use', id: 'toolu_1', name: 'bash', input: { command: `export GH=${github}` } },
+    ]),
+  );
+  const { findings, onFinding } = collector();
+  const out = decode(masker.message(body, onFinding));
+  assert.deepEqual(out.content[0], thinking);
+  assert.equal(out.content[1].text, 'Use [REDACTED:github-pat] here.');
+  assert.deepEqual(out.content[2].input, { command: 'export GH=[REDACTED:github-pat]' });
+  assert.deepEqual(out.usage, { input_tokens: 1, output_tokens: 2 });
+  assert.deepEqual(findings.map((f) => [f.kind, f.block, f.rule]), [['noted', 0, 'github-pat'], ['redacted', 1, 'github-pat'], ['redacted', 2, 'github-pat']]);
+});
+
+test('a body that is not a message (an error, not JSON) comes back unchanged', () => {
+  const notJson = new TextEncoder().encode(`oops ${github}`);
+  assert.equal(masker.message(notJson, () => {}), notJson);
+});
