@@ -15,6 +15,8 @@ export interface ChainHead {
 }
 
 export interface ChainedLine {
+  /** The exchange id. */
+  id: string;
   line: string;
   seq: number;
   hash: string;
@@ -36,7 +38,7 @@ export class RecordChain {
     const line = JSON.stringify(chained);
     const hash = await sha256Hex(line);
     this.head = { seq, hash };
-    return { line, seq, hash, startMs: record.time.startMs };
+    return { id, line, seq, hash, startMs: record.time.startMs };
   }
 
   current(): ChainHead {

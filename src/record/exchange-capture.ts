@@ -31,6 +31,19 @@ export class ExchangeCapture implements ExchangeRecorder {
     return Math.round(performance.now() - this.origin);
   }
 
+  /** An exchange an earlier run left in its in-flight journal, ended as far as it got. */
+  static recovered(start: ExchangeStart, got: { status?: number; headers?: Headers; responseMs?: number; chunks: TimedChunk[] }, onEnd: (capture: ExchangeCapture) => void): ExchangeCapture {
+    const capture = new ExchangeCapture(start, onEnd);
+    capture.status = got.status;
+    capture.headers = got.headers;
+    capture.responseMs = got.responseMs;
+    capture.chunks.push(...got.chunks);
+    capture.outcome = 'interrupted';
+    capture.detail = 'the gateway stopped before the exchange ended; recorded as far as it got';
+    capture.endMs = got.chunks.at(-1)?.ms ?? got.responseMs ?? 0;
+    return capture;
+  }
+
   response(status: number, headers: Headers): void {
     if (this.outcome !== undefined) return;
     this.status = status;

@@ -7,6 +7,9 @@ import { batchName } from '../store/batch-names.ts';
 import { openSink } from '../store/sink.ts';
 import { Spool } from '../store/spool.ts';
 import { Uploader } from '../store/uploader.ts';
+import { InflightJournal } from '../store/inflight-journal.ts';
+import { decodeBatch } from './batch-file.ts';
+import { journalLines, readJournal, type JournalProgress } from './inflight.ts';
 import { encodeBatch } from './batch-file.ts';
 import { Batcher } from './batcher.ts';
 import { buildRecord, type BuildContext } from './build-record.ts';
@@ -46,6 +49,10 @@ export interface ScribeRecorder extends Recorder {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Exchanges running longer than this are journaled while in flight, every interval. */
+const JOURNAL_AFTER_MS = 1000;
+const JOURNAL_INTERVAL_MS = 500;
+
 class SpoolingRecorder implements ScribeRecorder {
   private readonly context: BuildContext;
   private readonly chain: RecordChain;
@@ -54,10 +61,16 @@ class SpoolingRecorder implements ScribeRecorder {
   private spoolFailing = false;
   private closed = false;
   private counts = { begun: 0, recorded: 0, unrecorded: 0, spooledBatches: 0 };
+  /** Exchanges begun and not yet ended, for the in-flight journal. */
+  private readonly live = new Set<ExchangeCapture>();
+  /** Journal state of exchanges that have (or had) a journal, until their record is spooled. */
+  private readonly journaled = new Map<string, { progress: JournalProgress; writing: Promise<void> }>();
+  private readonly journalTimer: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly config: RecordingConfig,
     private readonly spool: Spool,
+    private readonly journal: InflightJournal,
     private readonly uploader: Uploader,
     private readonly log: (message: string) => void,
     sealer: Sealer | undefined,
@@ -67,6 +80,52 @@ class SpoolingRecorder implements ScribeRecorder {
     const sessionHeaders = [...new Set([config.sessionHeader, 'x-claude-code-session-id'])];
     this.context = { threads: new ThreadIndex(), sealer, sessionHeaders, storedDefinitions: new Set() };
     this.batcher = new Batcher(config.batchMaxBytes, config.batchMaxAgeMs, (lines) => this.writeBatch(lines));
+    this.journalTimer = setInterval(() => this.journalInFlight(), JOURNAL_INTERVAL_MS);
+    (this.journalTimer as { unref?: () => void }).unref?.();
+  }
+
+  /**
+   * Off the hot path, brings the journal of every long-running exchange up to date. Short
+   * exchanges end (and reach the spool within the batch age) before they are ever journaled.
+   */
+  private journalInFlight(): void {
+    const now = Date.now();
+    for (const capture of this.live) {
+      if (now - capture.start.startedAt < JOURNAL_AFTER_MS) continue;
+      const id = capture.start.id;
+      let state = this.journaled.get(id);
+      if (!state) {
+        state = { progress: { started: false, response: false, chunks: 0 }, writing: Promise.resolve() };
+        this.journaled.set(id, state);
+      }
+      const lines = journalLines(capture, state.progress);
+      state.writing = state.writing
+        .then(() => this.journal.append(id, lines))
+        .catch((error: Error) => this.log(`recording: cannot journal in-flight exchange ${id}: ${error.message}`));
+    }
+  }
+
+  /** Records exchanges an earlier run left in flight, unless their records reached the spool. */
+  async recoverJournals(): Promise<void> {
+    const leftovers = await this.journal.leftovers();
+    if (leftovers.length === 0) return;
+    const spooled = new Set<string>();
+    for (const { name } of this.spool.pending()) {
+      const { lines } = await decodeBatch(await this.spool.read(name));
+      for (const line of lines) spooled.add((JSON.parse(line) as { id: string }).id);
+    }
+    for (const { id, lines } of leftovers) {
+      const got = readJournal(lines);
+      if (!got || spooled.has(id)) {
+        await this.journal.remove(id);
+        continue;
+      }
+      this.log(`recording: recovering exchange ${id}, in flight when the gateway stopped`);
+      this.journaled.set(id, { progress: { started: true, response: true, chunks: got.chunks.length }, writing: Promise.resolve() });
+      this.counts.begun++;
+      const capture = ExchangeCapture.recovered(got.start, got, () => {});
+      this.building = this.building.then(() => this.record(capture));
+    }
   }
 
   private full(): boolean {
@@ -85,10 +144,13 @@ class SpoolingRecorder implements ScribeRecorder {
       return noRecorder.begin(start);
     }
     this.counts.begun++;
-    return new ExchangeCapture(start, (capture) => {
+    const capture = new ExchangeCapture(start, (ended) => {
+      this.live.delete(ended);
       // Off the hot path, and in the order exchanges ended: a parent is built before its child.
-      this.building = this.building.then(() => sleep(0)).then(() => this.record(capture));
+      this.building = this.building.then(() => sleep(0)).then(() => this.record(ended));
     });
+    this.live.add(capture);
+    return capture;
   }
 
   private async record(capture: ExchangeCapture): Promise<void> {
@@ -122,6 +184,15 @@ class SpoolingRecorder implements ScribeRecorder {
       }
     }
     this.spoolFailing = false;
+    // The records are durable now: their journals go, and only then may the batch be uploaded.
+    for (const { id } of lines) {
+      const state = this.journaled.get(id);
+      if (!state) continue;
+      await state.writing;
+      await this.journal.remove(id).catch((error: Error) => this.log(`recording: cannot remove the journal of ${id}: ${error.message}`));
+      this.journaled.delete(id);
+    }
+    this.spool.release(name);
     this.counts.recorded += lines.length;
     this.counts.spooledBatches++;
     this.uploader.kick();
@@ -150,6 +221,7 @@ class SpoolingRecorder implements ScribeRecorder {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.journalTimer);
     await this.flush();
     await this.uploader.drain(this.config.closeUploadTimeoutMs);
     await this.uploader.stop();
@@ -167,6 +239,9 @@ export async function createRecorder(config: RecordingConfig, options: RecorderO
   const uploader = new Uploader(spool, sink, { retryMinMs: config.uploadRetryMinMs, retryMaxMs: config.uploadRetryMaxMs, log });
   const pending = spool.pending().length;
   if (pending > 0) log(`recording: draining ${pending} spooled batch(es) to ${sink.url}`);
+  const recorder = new SpoolingRecorder(config, spool, new InflightJournal(config.spoolDir), uploader, log, options.sealer);
+  // Before any upload: recovery must see every spooled record to avoid recording one twice.
+  await recorder.recoverJournals();
   uploader.kick();
-  return new SpoolingRecorder(config, spool, uploader, log, options.sealer);
+  return recorder;
 }

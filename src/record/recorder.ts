@@ -8,7 +8,9 @@ export type Outcome =
   | 'client_aborted'
   | 'upstream_error'
   | 'timeout'
-  | 'rejected';
+  | 'rejected'
+  /** Set by the recorder only: the gateway stopped before the exchange ended (recovered from the in-flight journal). */
+  | 'interrupted';
 
 /** What the gateway knows when a request arrives (before it is forwarded). */
 export interface ExchangeStart {

@@ -37,6 +37,8 @@ function bySeq(a: string, b: string): number {
 export class Spool {
   private readonly pendingDir: string;
   private readonly sizes = new Map<string, number>();
+  /** Batches stored but not yet released for upload. */
+  private readonly held = new Map<string, number>();
   private state: WriterState;
 
   private constructor(readonly dir: string, state: WriterState) {
@@ -86,21 +88,34 @@ export class Spool {
   pendingBytes(): number {
     let total = 0;
     for (const size of this.sizes.values()) total += size;
+    for (const size of this.held.values()) total += size;
     return total;
   }
 
-  /** Durably stores a batch and the writer state that follows it, in that order. */
+  /**
+   * Durably stores a batch and the writer state that follows it, in that order. The batch is
+   * offered for upload only on release(): the writer first clears the in-flight journals of its
+   * records, so that a record is never both uploaded and left in a journal.
+   */
   async put(name: string, bytes: Uint8Array, next: WriterState): Promise<void> {
     const temp = join(this.pendingDir, `.tmp-${encodeName(name)}`);
     await writeDurably(temp, bytes);
     await rename(temp, join(this.pendingDir, encodeName(name)));
     await syncDirectory(this.pendingDir);
-    this.sizes.set(name, bytes.byteLength);
+    this.held.set(name, bytes.byteLength);
     const stateTemp = join(this.dir, '.tmp-state.json');
     await writeDurably(stateTemp, new TextEncoder().encode(JSON.stringify(next)));
     await rename(stateTemp, join(this.dir, 'state.json'));
     await syncDirectory(this.dir);
     this.state = structuredClone(next);
+  }
+
+  /** Offers a batch put() stored for upload. */
+  release(name: string): void {
+    const size = this.held.get(name);
+    if (size === undefined) return;
+    this.held.delete(name);
+    this.sizes.set(name, size);
   }
 
   /** Batches waiting for upload, oldest first within each writer. */

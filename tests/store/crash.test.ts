@@ -1,11 +1,12 @@
 /**
  * SIGKILL with batches pending: finished exchanges are already durable in the spool (within
  * the batch age, without any flush), and the next start drains them. Every finished exchange
- * ends up stored exactly once and the chain continues across the restart.
+ * ends up stored exactly once, the chain continues across the restart, and an exchange that
+ * was streaming at the kill is recorded as far as it got.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { decodeBatch } from '../../src/record/batch-file.ts';
@@ -44,6 +45,12 @@ function run(args: string[], waitFor: string): Promise<{ kill: () => Promise<voi
   });
 }
 
+/** Whether the in-flight journal holds chunks of an exchange. */
+async function journaled(spoolDir: string, id: string): Promise<boolean> {
+  const text = await readFile(join(spoolDir, 'inflight', `${id}.jsonl`), 'utf8').catch(() => '');
+  return text.includes('"chunks"');
+}
+
 /** Record ids in the spool's pending batches. */
 async function spooledIds(spoolDir: string): Promise<string[]> {
   const spool = await Spool.open(spoolDir);
@@ -62,8 +69,11 @@ test('SIGKILL with batches pending loses no finished exchange; the next start dr
   server.failFor(3_600_000);
 
   const first = await run([spoolDir, store, server.url, '25', 'first'], 'ended');
-  // No flush, no shutdown: the batch age alone makes finished exchanges durable.
-  while ((await spooledIds(spoolDir).catch(() => [])).length < 25) await new Promise((resolve) => setTimeout(resolve, 50));
+  // No flush, no shutdown: the batch age alone makes finished exchanges durable,
+  // and the in-flight journal keeps the exchange that is still streaming.
+  while ((await spooledIds(spoolDir).catch(() => [])).length < 25 || !(await journaled(spoolDir, 'first-in-flight'))) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   await first.kill();
 
   const expected = Array.from({ length: 25 }, (_, i) => `first-${i}`);
@@ -85,7 +95,14 @@ test('SIGKILL with batches pending loses no finished exchange; the next start dr
 
   const records = await storedRecords(store, { gcsEndpoint: server.url });
   const ids = records.map((r) => r.id);
-  assert.deepEqual([...ids].sort(), [...expected, ...Array.from({ length: 5 }, (_, i) => `second-${i}`)].sort());
+  const finished = [...expected, ...Array.from({ length: 5 }, (_, i) => `second-${i}`)];
+  const inFlight = records.filter((r) => r.id.endsWith('-in-flight'));
+  assert.deepEqual(ids.filter((id) => !id.endsWith('-in-flight')).sort(), finished.sort());
+  // The exchange streaming at the first kill is recorded once, as far as it got.
+  const interrupted = inFlight.find((r) => r.id === 'first-in-flight');
+  assert.equal(inFlight.filter((r) => r.id === 'first-in-flight').length, 1);
+  assert.equal(interrupted?.outcome.status, 'interrupted');
+  assert.match(String(interrupted?.response?.message?.content[0]?.text), /^a long/);
   assert.equal(new Set(records.map((r) => r.chain.instance)).size, 1);
   const report = await verifyStore(await openSink(store, { gcsEndpoint: server.url }));
   assert.deepEqual(report.problems, []);

@@ -1,0 +1,78 @@
+/**
+ * What the in-flight journal holds of an exchange, and how it becomes a capture again. The
+ * journal gets the start (request as forwarded, already masked), the response head and the
+ * chunks as the client received them; never findings, whose originals must not reach disk.
+ */
+import type { ExchangeCapture } from './exchange-capture.ts';
+import type { ExchangeStart } from './recorder.ts';
+import type { TimedChunk } from './sse-assembler.ts';
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** How much of a capture is already in its journal. */
+export interface JournalProgress {
+  started: boolean;
+  response: boolean;
+  chunks: number;
+}
+
+/** The journal lines that bring the journal up to date with the capture. */
+export function journalLines(capture: ExchangeCapture, progress: JournalProgress): string[] {
+  const lines: string[] = [];
+  if (!progress.started) {
+    const { request, ...rest } = capture.start;
+    lines.push(JSON.stringify({ start: { ...rest, request: { ...request, body: toBase64(request.body) } } }));
+    progress.started = true;
+  }
+  if (!progress.response && capture.status !== undefined) {
+    lines.push(JSON.stringify({ response: { status: capture.status, ms: capture.responseMs, headers: [...(capture.headers ?? [])] } }));
+    progress.response = true;
+  }
+  const fresh = capture.chunks.slice(progress.chunks);
+  if (fresh.length > 0) {
+    lines.push(JSON.stringify({ chunks: fresh.map((c) => [c.ms, toBase64(c.bytes)]) }));
+    progress.chunks += fresh.length;
+  }
+  return lines;
+}
+
+/** Reads a journal back; undefined when it never got as far as the start. */
+export function readJournal(lines: readonly string[]): { start: ExchangeStart; status?: number; responseMs?: number; headers?: Headers; chunks: TimedChunk[] } | undefined {
+  let start: ExchangeStart | undefined;
+  let status: number | undefined;
+  let responseMs: number | undefined;
+  let headers: Headers | undefined;
+  const chunks: TimedChunk[] = [];
+  for (const line of lines) {
+    let entry: Record<string, unknown>;
+    try {
+      entry = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      break; // A line cut short by the crash ends the journal.
+    }
+    if (entry.start) {
+      const saved = entry.start as ExchangeStart & { request: { body: string } };
+      start = { ...saved, request: { ...saved.request, body: fromBase64(saved.request.body) } };
+    } else if (entry.response) {
+      const response = entry.response as { status: number; ms?: number; headers: [string, string][] };
+      status = response.status;
+      responseMs = response.ms;
+      headers = new Headers(response.headers);
+    } else if (Array.isArray(entry.chunks)) {
+      for (const [ms, data] of entry.chunks as [number, string][]) chunks.push({ ms, bytes: fromBase64(data) });
+    }
+  }
+  if (!start) return undefined;
+  return { start, ...(status !== undefined ? { status } : {}), ...(responseMs !== undefined ? { responseMs } : {}), ...(headers ? { headers } : {}), chunks };
+}
