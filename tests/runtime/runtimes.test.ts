@@ -1,6 +1,7 @@
 /**
  * The same gateway, started as users start it, on Node, Bun and Deno: the official SDK streams
- * through it byte for byte, and SIGTERM lets an open stream finish before the process exits.
+ * through it with masking and recording on; with masking off the SSE bytes are the upstream's;
+ * SIGTERM lets an open stream finish, flushes the recording, and the process exits.
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,12 +15,14 @@ for (const runtime of runtimes) {
   describe(`on ${runtime}`, () => {
     let upstream: TestUpstream;
     let gateway: SpawnedGateway;
+    let plain: SpawnedGateway;
     let client: Anthropic;
     let token: string;
 
     before(async () => {
       upstream = await startUpstream();
-      gateway = await spawnGateway(runtime, { SCRIBE_UPSTREAM_URL: upstream.url, ANTHROPIC_API_KEY: upstream.apiKey, SCRIBE_MASKING: process.env.SCRIBE_TEST_MASKING ?? 'on' });
+      gateway = await spawnGateway(runtime, { SCRIBE_UPSTREAM_URL: upstream.url, ANTHROPIC_API_KEY: upstream.apiKey, SCRIBE_MASKING: 'on' });
+      plain = await spawnGateway(runtime, { SCRIBE_UPSTREAM_URL: upstream.url, ANTHROPIC_API_KEY: upstream.apiKey, SCRIBE_MASKING: 'off', SCRIBE_RECORDING: 'off', SCRIBE_DATA_DIR: gateway.dataDir });
       const minted = await runScribe(['dev-token', '--email', 'ci@example.com'], { SCRIBE_DATA_DIR: gateway.dataDir });
       assert.equal(minted.code, 0, minted.stderr);
       token = minted.stdout.trim();
@@ -27,6 +30,7 @@ for (const runtime of runtimes) {
     });
     after(async () => {
       await gateway.stop('SIGKILL');
+      await plain.stop('SIGKILL');
       await upstream.close();
     });
 
@@ -38,9 +42,9 @@ for (const runtime of runtimes) {
       assert.deepEqual((message.content[1] as { input: unknown }).input, { q: 'gateway' });
     });
 
-    test('the SSE bytes are the upstream bytes', async () => {
+    test('with masking off the SSE bytes are the upstream bytes', async () => {
       upstream.next({ reply: { blocks: [{ type: 'thinking', thinking: 'pondering', signature: 'sig+/=' }, { type: 'text', text: 'answer é 🎉' }], deltaSize: 1 } });
-      const response = await fetch(`${gateway.url}/v1/messages`, {
+      const response = await fetch(`${plain.url}/v1/messages`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ model: 'claude-sonnet-5-5', max_tokens: 64, stream: true, messages: [{ role: 'user', content: 'hi' }] }),
@@ -61,6 +65,11 @@ for (const runtime of runtimes) {
       assert.equal((message.content[0] as { text: string }).text, text);
       assert.equal(await gateway.exited, 0);
       assert.match(gateway.stderr(), /SIGTERM: no new connections; letting 1 open stream\(s\) finish/);
+      const verified = await runScribe(['verify', '--store', `file:${gateway.dataDir}/sessions`], {});
+      assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+      const sessions = await runScribe(['sessions', 'list', '--store', `file:${gateway.dataDir}/sessions`], {});
+      assert.equal(sessions.code, 0, sessions.stderr);
+      assert.match(sessions.stdout, /ci@example\.com/);
     });
   });
 }
