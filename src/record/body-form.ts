@@ -59,6 +59,15 @@ function parseObject(text: string): Record<string, unknown> | undefined {
   }
 }
 
+/** The body as a JSON object, when it is one (for reading fields before encoding). */
+export function parseJsonObject(bytes: Uint8Array): Record<string, unknown> | undefined {
+  try {
+    return parseObject(decoder.decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Rebuilds the JSON object of a `json` body, resolving refs and history. */
 export async function rebuildJsonBody(body: Extract<RecordedBody, { form: 'json' }>, context: BodyContext): Promise<Record<string, unknown>> {
   const json = structuredClone(body.json);

@@ -5,7 +5,7 @@
  * ended, so that a parent is always built before its child.
  */
 import type { Sealer } from '../seal/sealer.ts';
-import { encodeBody, type EncodedBody } from './body-form.ts';
+import { encodeBody, parseJsonObject, type EncodedBody } from './body-form.ts';
 import { prefixHashes } from './canonical.ts';
 import type { ExchangeCapture } from './exchange-capture.ts';
 import { sha256Hex } from './hash.ts';
@@ -119,9 +119,7 @@ export async function buildRecord(capture: ExchangeCapture, context: BuildContex
   const requestHeaders = safeHeaders(Object.entries(start.request.headers));
   const identityKey = start.identity ? `${start.identity.issuer}\n${start.identity.subject}` : undefined;
 
-  // A first pass only to read the JSON; the body is encoded again once its parent is known.
-  const plain = await encodeBody(start.request.body);
-  const parsed = plain.parsed;
+  const parsed = parseJsonObject(start.request.body);
   const messages = Array.isArray(parsed?.messages) ? (parsed.messages as unknown[]) : undefined;
   const named = callerSession(requestHeaders, parsed, context.sessionHeaders);
 

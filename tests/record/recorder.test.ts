@@ -153,3 +153,19 @@ test('a request body that is not compact JSON is stored verbatim and rebuilt byt
   assert.equal(set.get(pretty.id)?.request.body.form, 'text');
   assert.equal(set.get(binary.id)?.request.body.form, 'base64');
 });
+
+test('the hot-path methods only keep references: the record is built later, off the stream', async () => {
+  const root = await tempDir('hot');
+  const config = configFor(root);
+  const recorder = await createRecorder(config, { log: () => {} });
+  const start = startOf(body);
+  const exchange = recorder.begin(start);
+  exchange.response(200, new Headers({ 'content-type': 'text/event-stream' }));
+  const chunk = new TextEncoder().encode(sseEvents([{ type: 'text', text: 'kept by reference' }]).join(''));
+  exchange.chunk(chunk);
+  exchange.end('complete');
+  assert.equal(recorder.stats().recorded, 0, 'nothing is built during end()');
+  await recorder.close();
+  const [record] = await storedRecords(config.store);
+  assert.deepEqual(record?.response?.message?.content, [{ type: 'text', text: 'kept by reference' }]);
+});
