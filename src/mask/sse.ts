@@ -10,7 +10,7 @@
  * An incomplete event at a chunk's end waits for the rest: SSE clients act only on whole events.
  */
 import type { RedactionFinding } from './finding.ts';
-import { JsonInputMasker, type JsonStringFinding } from './json-input.ts';
+import { JsonInputMasker, escapeJson, type JsonStringFinding } from './json-input.ts';
 import { Redactor, type SpanFinding } from './redactor.ts';
 import type { Ruleset } from './ruleset.ts';
 import { type DataLocation, dataText, eventEnd, locateData, startsWithBytes } from './sse-framing.ts';
@@ -113,7 +113,7 @@ class SseMasker {
         const canonicalEnd = data.end - DELTA_TAIL.length;
         if (startsWithBytes(buf, p, TEXT_DELTA) && startsWithBytes(buf, canonicalEnd, DELTA_TAIL)) {
           const block = this.block(index, 'text');
-          if (block.kind === 'text' && block.redactor.passJsonString(buf, p + TEXT_DELTA.length, canonicalEnd)) return undefined;
+          if (block.kind === 'text') return this.canonicalText(block.redactor, buf, from, p + TEXT_DELTA.length, canonicalEnd, to);
         } else if (startsWithBytes(buf, p, THINKING_DELTA) && startsWithBytes(buf, canonicalEnd, DELTA_TAIL)) {
           const block = this.block(index, 'thinking');
           if (block.kind === 'thinking' && block.redactor.passJsonString(buf, p + THINKING_DELTA.length, canonicalEnd)) return undefined;
@@ -125,6 +125,25 @@ class SseMasker {
       }
     }
     return this.parsedEvent(buf, from, to);
+  }
+
+  /**
+   * A text_delta in the API's own layout: the fast byte path when possible; otherwise only the
+   * text string is decoded, and a changed event is rebuilt around it from the original bytes.
+   */
+  private canonicalText(redactor: Redactor, buf: Uint8Array, from: number, textStart: number, textEnd: number, to: number): Uint8Array | undefined {
+    if (redactor.passJsonString(buf, textStart, textEnd)) return undefined;
+    let text: unknown;
+    try {
+      text = JSON.parse(this.decoder.decode(buf.subarray(textStart - 1, textEnd + 1)));
+    } catch {
+      return this.parsedEvent(buf, from, to);
+    }
+    if (typeof text !== 'string') return this.parsedEvent(buf, from, to);
+    const out = redactor.push(text);
+    if (out === text) return undefined;
+    if (out === '') return DROPPED;
+    return concat([buf.subarray(from, textStart), bytes(escapeJson(out)), buf.subarray(textEnd, to)]);
   }
 
   /** The general path: the event's data as JSON. */
