@@ -86,6 +86,16 @@ function finalOutcome(capture: ExchangeCapture, response: RecordedResponse | nul
   return detail === undefined ? { status } : { status, detail };
 }
 
+/** The sealed original; without it (no key, or sealing failed) the finding keeps only the hash. */
+async function sealed(original: string, sealer: Sealer | undefined): Promise<{ sealed?: string; kid?: string }> {
+  if (!sealer) return {};
+  try {
+    return { sealed: await sealer.seal(original), kid: sealer.keyId };
+  } catch {
+    return {};
+  }
+}
+
 async function recordFindings(capture: ExchangeCapture, sealer: Sealer | undefined): Promise<RecordedFinding[]> {
   return Promise.all(
     capture.findings.map(async (f) => ({
@@ -95,7 +105,7 @@ async function recordFindings(capture: ExchangeCapture, sealer: Sealer | undefin
       start: f.start,
       end: f.end,
       sha256: await sha256Hex(f.original),
-      ...(sealer ? { sealed: await sealer.seal(f.original), kid: sealer.keyId } : {}),
+      ...(await sealed(f.original, sealer)),
     })),
   );
 }
@@ -132,10 +142,7 @@ export async function buildRecord(capture: ExchangeCapture, context: BuildContex
     ...(parent?.conversation ? { history: { parent: parent.exchangeId, conversation: parent.conversation, keep: parent.length } } : {}),
   });
   const defs: Record<string, unknown> = {};
-  for (const [hash, value] of encoded.definitions) {
-    if (!context.storedDefinitions.has(hash)) defs[hash] = value;
-    context.storedDefinitions.add(hash);
-  }
+  for (const [hash, value] of encoded.definitions) if (!context.storedDefinitions.has(hash)) defs[hash] = value;
 
   const response = await buildResponse(capture);
   const outcome = finalOutcome(capture, response);
@@ -145,6 +152,9 @@ export async function buildRecord(capture: ExchangeCapture, context: BuildContex
     await context.threads.remember(identityKey, start.id, session.id, messages, conversation, start.request.body.byteLength);
   }
 
+  const findings = await recordFindings(capture, context.sealer);
+  // Only now, when nothing can fail any more, does this record become where the definitions live.
+  for (const hash of Object.keys(defs)) context.storedDefinitions.add(hash);
   return {
     v: RECORD_VERSION,
     id: start.id,
@@ -170,7 +180,7 @@ export async function buildRecord(capture: ExchangeCapture, context: BuildContex
     response,
     usage: response?.message?.usage ?? null,
     outcome,
-    findings: await recordFindings(capture, context.sealer),
+    findings,
     ...(Object.keys(defs).length > 0 ? { defs } : {}),
   };
 }

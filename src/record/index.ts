@@ -12,7 +12,7 @@ import { decodeBatch } from './batch-file.ts';
 import { journalLines, readJournal, type JournalProgress } from './inflight.ts';
 import { encodeBatch } from './batch-file.ts';
 import { Batcher } from './batcher.ts';
-import { buildRecord, type BuildContext } from './build-record.ts';
+import { buildRecord, type BuildContext, type UnchainedRecord } from './build-record.ts';
 import { RecordChain, type ChainedLine } from './chain.ts';
 import type { RecordingConfig } from './config.ts';
 import { ExchangeCapture } from './exchange-capture.ts';
@@ -154,12 +154,20 @@ class SpoolingRecorder implements ScribeRecorder {
   }
 
   private async record(capture: ExchangeCapture): Promise<void> {
+    let record: UnchainedRecord;
     try {
-      const record = await buildRecord(capture, this.context);
-      this.batcher.add(await this.chain.append(record));
+      record = await buildRecord(capture, this.context);
     } catch (error) {
-      this.log(`recording: could not build the record of ${capture.start.id}: ${(error as Error).stack ?? error}`);
+      // Never lose an exchange to a bug in threading or factoring: record it standalone.
+      this.log(`recording: could not build the record of ${capture.start.id} (${(error as Error).message}); recording it without history deltas`);
+      try {
+        record = await buildRecord(capture, { ...this.context, threads: new ThreadIndex(), storedDefinitions: new Set() });
+      } catch (again) {
+        this.log(`recording: exchange ${capture.start.id} not recorded: ${(again as Error).stack ?? again}`);
+        return;
+      }
     }
+    this.batcher.add(await this.chain.append(record));
   }
 
   /** Writes one batch to the spool, retrying until it is durable: a record is never dropped. */
