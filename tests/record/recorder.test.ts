@@ -169,3 +169,22 @@ test('the hot-path methods only keep references: the record is built later, off 
   const [record] = await storedRecords(config.store);
   assert.deepEqual(record?.response?.message?.content, [{ type: 'text', text: 'kept by reference' }]);
 });
+
+test('with the gateway sealer, an auditor holding the private key opens the sealed original', async () => {
+  const { createSealer, openSealed } = await import('../../src/seal/index.ts');
+  const { exportJWK, generateKeyPair } = await import('jose');
+  const { publicKey, privateKey } = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
+  const root = await tempDir('sealed');
+  const config = configFor(root);
+  const recorder = await createRecorder(config, { sealer: await createSealer(await exportJWK(publicKey)), log: () => {} });
+  const secret = 'sk-live-0123456789abcdefghijklmnop';
+  playStream(recorder, startOf(body), [{ type: 'text', text: 'key: [REDACTED]' }], {
+    during: (exchange) => exchange.finding({ rule: 'generic-key', where: 'response', block: 0, start: 5, end: 15, original: secret }),
+  });
+  await recorder.close();
+  const [record] = await storedRecords(config.store);
+  const sealed = record?.findings[0]?.sealed;
+  assert.ok(sealed);
+  assert.equal(await openSealed(await exportJWK(privateKey), sealed), secret);
+  assert.ok(!(await storedText(config.store)).includes(secret));
+});
