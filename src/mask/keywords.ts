@@ -34,8 +34,11 @@ export class KeywordAutomaton {
   /** Keywords ending at each state (including those reached through suffix links). */
   readonly outputs: (readonly number[])[];
   readonly hasOutput: Uint8Array;
-  /** The start tests of the keywords this state is a prefix of (deduplicated). */
-  readonly prefixStarts: (readonly KeywordStart[])[];
+  /**
+   * For each state, the keywords it is a prefix of, as (start test, exact prefix or null when
+   * the keyword ignores case), deduplicated: what decides whether a trailing fragment is held.
+   */
+  readonly prefixes: (readonly { start: KeywordStart; exact: string | null }[])[];
   readonly longest: number;
 
   constructor(entries: readonly { text: string; foldCase: boolean; start: KeywordStart; rule: number }[]) {
@@ -60,7 +63,7 @@ export class KeywordAutomaton {
     const children: Map<number, number>[] = [new Map()];
     const depth: number[] = [0];
     const own: number[][] = [[]];
-    const starts: Set<KeywordStart>[] = [new Set()];
+    const prefixes: Map<string, { start: KeywordStart; exact: string | null }>[] = [new Map()];
     this.keywords.forEach((kw, index) => {
       let state = 0;
       for (let i = 0; i < kw.length; i++) {
@@ -71,11 +74,12 @@ export class KeywordAutomaton {
           children.push(new Map());
           depth.push(depth[state]! + 1);
           own.push([]);
-          starts.push(new Set());
+          prefixes.push(new Map());
           children[state]!.set(c, next);
         }
         state = next;
-        starts[state]!.add(kw.start);
+        const exact = kw.foldCase ? null : kw.text.slice(0, i + 1);
+        prefixes[state]!.set(`${startIds.get(kw.start)}\0${exact}`, { start: kw.start, exact });
       }
       own[state]!.push(index);
     });
@@ -84,7 +88,7 @@ export class KeywordAutomaton {
     this.delta = new Int32Array(states * ALPHABET);
     this.fail = new Int32Array(states);
     this.depth = Uint8Array.from(depth);
-    this.prefixStarts = starts.map((set) => [...set]);
+    this.prefixes = prefixes.map((map) => [...map.values()]);
     this.outputs = own.map((o) => o.slice());
     this.hasOutput = new Uint8Array(states);
     this.longest = Math.max(0, ...depth);
@@ -132,8 +136,15 @@ export class KeywordAutomaton {
       const d = this.depth[s]!;
       const previous = charAt(end - d - 1);
       const first = charAt(end - d);
-      for (const start of this.prefixStarts[s]!) if (start(previous, first)) return d;
+      for (const { start, exact } of this.prefixes[s]!) {
+        if (start(previous, first) && (exact === null || sameText(exact, end - d, charAt))) return d;
+      }
     }
     return 0;
   }
+}
+
+function sameText(text: string, from: number, charAt: CharAt): boolean {
+  for (let i = 0; i < text.length; i++) if (charAt(from + i) !== text.charCodeAt(i)) return false;
+  return true;
 }

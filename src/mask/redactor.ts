@@ -73,16 +73,22 @@ export class Redactor {
 
   /**
    * The hot path for a text that arrives as the contents of a JSON string (raw bytes, escapes
-   * included): when nothing is held and the text holds no keyword hit and ends where nothing
-   * can begin, it is accepted as released unchanged without being decoded into a string.
+   * included): when the text holds no keyword hit and ends where nothing can begin, it is
+   * released without being decoded into a string. Returns what was held before it and is now
+   * released too ('' when nothing was held): the output is that, then the text's own bytes.
    * Returns false, changing nothing, when the text needs the full path (`push`).
    */
-  passJsonString(bytes: Uint8Array, from: number, to: number): boolean {
-    if (this.seen !== this.released || this.queue.length > 0) return false;
+  passJsonString(bytes: Uint8Array, from: number, to: number): string | false {
+    if (this.queue.length > 0) return false;
     const automaton = this.ruleset.automaton;
     const { delta, hasOutput } = automaton;
-    const ring = this.scratch;
-    ring.set(this.ring);
+    // Units are written into the ring as they are read. Should the text need the full path,
+    // `push` writes the same units to the same places; the look-behind context before them
+    // stays intact as long as fewer than RING - LOOKBEHIND units were written: longer texts
+    // work on a copy.
+    const direct = to - from < RING - LOOKBEHIND;
+    const ring = direct ? this.ring : this.scratch;
+    if (!direct) ring.set(this.ring);
     let seen = this.seen;
     let state = this.state;
     let i = from;
@@ -135,12 +141,15 @@ export class Redactor {
     }
     if (seen > this.seen && isHighSurrogate(ring[(seen - 1) & RING_MASK]!)) return false;
     if (state !== 0 && automaton.holdback(state, seen, (p) => this.unitAt(ring, p, seen)) > 0) return false;
-    this.scratch = this.ring;
-    this.ring = ring;
+    const held = this.released === this.seen ? '' : this.buf.slice(this.released - this.base, this.seen - this.base);
+    if (!direct) {
+      this.scratch = this.ring;
+      this.ring = ring;
+    }
     this.seen = this.released = seen;
     this.state = state;
     this.bufCurrent = false;
-    return true;
+    return held;
   }
 
   private anyHit(state: number, end: number, ring: Uint16Array): boolean {

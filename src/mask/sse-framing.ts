@@ -50,12 +50,18 @@ const A = 97;
 const T = 116;
 const COLON = 58;
 
-export function locateData(buf: Uint8Array, from: number, to: number, into: DataLocation): DataLocation {
+export function locateData(buf: Uint8Array, from: number, to: number, hasCR: boolean, into: DataLocation): DataLocation {
   into.lines = 0;
   let line = from;
   while (line < to) {
-    let stop = line;
-    while (stop < to && buf[stop] !== 10 && buf[stop] !== 13) stop++;
+    let stop: number;
+    if (hasCR) {
+      stop = line;
+      while (stop < to && buf[stop] !== 10 && buf[stop] !== 13) stop++;
+    } else {
+      stop = buf.indexOf(10, line);
+      if (stop < 0 || stop > to) stop = to;
+    }
     if (
       stop - line >= 5 &&
       buf[line] === D &&

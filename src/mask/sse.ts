@@ -68,7 +68,7 @@ class SseMasker {
     while (pos < buf.length) {
       const end = eventEnd(buf, pos, hasCR);
       if (end < 0) break;
-      const replacement = this.event(buf, pos, end);
+      const replacement = this.event(buf, pos, end, hasCR);
       if (replacement) {
         parts ??= [];
         if (pos > rawFrom) parts.push(buf.subarray(rawFrom, pos));
@@ -93,7 +93,7 @@ class SseMasker {
     const rest = this.carry;
     this.carry = null;
     if (rest) {
-      const replacement = this.event(rest, 0, rest.length);
+      const replacement = this.event(rest, 0, rest.length, true);
       if (!replacement) controller.enqueue(rest);
       else if (replacement.length > 0) controller.enqueue(replacement);
     }
@@ -101,8 +101,8 @@ class SseMasker {
   }
 
   /** Returns undefined to forward the event's bytes as they are, or what to send instead. */
-  private event(buf: Uint8Array, from: number, to: number): Uint8Array | undefined {
-    const data = locateData(buf, from, to, this.data);
+  private event(buf: Uint8Array, from: number, to: number, hasCR: boolean): Uint8Array | undefined {
+    const data = locateData(buf, from, to, hasCR, this.data);
     if (data.lines === 0) return undefined;
     if (data.lines === 1) {
       const start = data.start;
@@ -116,7 +116,7 @@ class SseMasker {
           if (block.kind === 'text') return this.canonicalText(block.redactor, buf, from, p + TEXT_DELTA.length, canonicalEnd, to);
         } else if (startsWithBytes(buf, p, THINKING_DELTA) && startsWithBytes(buf, canonicalEnd, DELTA_TAIL)) {
           const block = this.block(index, 'thinking');
-          if (block.kind === 'thinking' && block.redactor.passJsonString(buf, p + THINKING_DELTA.length, canonicalEnd)) return undefined;
+          if (block.kind === 'thinking' && block.redactor.passJsonString(buf, p + THINKING_DELTA.length, canonicalEnd) !== false) return undefined;
         } else if (startsWithBytes(buf, p, SIGNATURE_DELTA)) {
           return undefined;
         }
@@ -132,7 +132,9 @@ class SseMasker {
    * text string is decoded, and a changed event is rebuilt around it from the original bytes.
    */
   private canonicalText(redactor: Redactor, buf: Uint8Array, from: number, textStart: number, textEnd: number, to: number): Uint8Array | undefined {
-    if (redactor.passJsonString(buf, textStart, textEnd)) return undefined;
+    const held = redactor.passJsonString(buf, textStart, textEnd);
+    if (held === '') return undefined;
+    if (held !== false) return concat([buf.subarray(from, textStart), bytes(escapeJson(held)), buf.subarray(textStart, to)]);
     let text: unknown;
     try {
       text = JSON.parse(this.decoder.decode(buf.subarray(textStart - 1, textEnd + 1)));
