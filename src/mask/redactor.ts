@@ -75,7 +75,8 @@ export class Redactor {
    * The hot path for a text that arrives as the contents of a JSON string (raw bytes, escapes
    * included): when the text holds no keyword hit and ends where nothing can begin, it is
    * released without being decoded into a string. Returns what was held before it and is now
-   * released too ('' when nothing was held): the output is that, then the text's own bytes.
+   * released too ('' when nothing was held): the output is that, then the text's own bytes up
+   * to `passedUpTo` (a trailing keyword fragment in plain ASCII stays held).
    * Returns false, changing nothing, when the text needs the full path (`push`).
    */
   passJsonString(bytes: Uint8Array, from: number, to: number): string | false {
@@ -92,9 +93,11 @@ export class Redactor {
     let seen = this.seen;
     let state = this.state;
     let i = from;
+    let plainFrom = from; // bytes from here on are one unit each (no escape, no multi-byte)
     while (i < to) {
       let unit = bytes[i]!;
       let low = -1;
+      if (unit >= 0x80 || unit === 0x5c) plainFrom = to;
       if (unit === 0x5c) {
         const e = bytes[i + 1];
         i += 2;
@@ -110,22 +113,26 @@ export class Redactor {
         else if (e === 0x66) unit = 12;
         else return false;
         if (i > to) return false;
+        plainFrom = i;
       } else if (unit < 0x80) {
         if (unit === 0x22 || unit < 0x20) return false;
         i++;
       } else if (unit >= 0xc2 && unit < 0xe0 && i + 1 < to && isTail(bytes[i + 1]!)) {
         unit = ((unit & 0x1f) << 6) | (bytes[i + 1]! & 0x3f);
         i += 2;
+        plainFrom = i;
       } else if (unit >= 0xe0 && unit < 0xf0 && i + 2 < to && isTail(bytes[i + 1]!) && isTail(bytes[i + 2]!)) {
         unit = ((unit & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f);
         if (unit < 0x800 || (unit >= 0xd800 && unit < 0xe000)) return false;
         i += 3;
+        plainFrom = i;
       } else if (unit >= 0xf0 && unit < 0xf5 && i + 3 < to && isTail(bytes[i + 1]!) && isTail(bytes[i + 2]!) && isTail(bytes[i + 3]!)) {
         const cp = ((unit & 0x07) << 18) | ((bytes[i + 1]! & 0x3f) << 12) | ((bytes[i + 2]! & 0x3f) << 6) | (bytes[i + 3]! & 0x3f);
         if (cp < 0x10000 || cp > 0x10ffff) return false;
         unit = 0xd800 + ((cp - 0x10000) >> 10);
         low = 0xdc00 + ((cp - 0x10000) & 0x3ff);
         i += 4;
+        plainFrom = i;
       } else {
         return false;
       }
@@ -140,16 +147,28 @@ export class Redactor {
       }
     }
     if (seen > this.seen && isHighSurrogate(ring[(seen - 1) & RING_MASK]!)) return false;
-    if (state !== 0 && automaton.holdback(state, seen, (p) => this.unitAt(ring, p, seen)) > 0) return false;
-    const held = this.released === this.seen ? '' : this.buf.slice(this.released - this.base, this.seen - this.base);
+    const hold = state === 0 ? 0 : automaton.holdback(state, seen, (p) => this.unitAt(ring, p, seen));
+    // The held fragment must be the text's last bytes one for one, to cut the raw bytes there.
+    if (hold > 0 && (hold > seen - this.seen || to - hold < plainFrom)) return false;
+    const held = this.released === this.seen ? '' : this.heldText();
     if (!direct) {
       this.scratch = this.ring;
       this.ring = ring;
     }
-    this.seen = this.released = seen;
+    this.seen = seen;
+    this.released = seen - hold;
+    this.passedUpTo = to - hold;
     this.state = state;
     this.bufCurrent = false;
     return held;
+  }
+
+  /** Where the raw bytes released by the last successful `passJsonString` end. */
+  passedUpTo = 0;
+
+  private heldText(): string {
+    if (this.bufCurrent) return this.buf.slice(this.released - this.base, this.seen - this.base);
+    return String.fromCharCode(...contextUnits(this.ring, this.released, this.seen));
   }
 
   private anyHit(state: number, end: number, ring: Uint16Array): boolean {
@@ -167,8 +186,8 @@ export class Redactor {
 
   private advance(text: string, final: boolean): string {
     if (!this.bufCurrent) {
-      // Rebuild the look-behind context from the ring after fast-path pieces.
-      const from = Math.max(0, this.seen - LOOKBEHIND);
+      // Rebuild the look-behind context (and any held fragment) from the ring after fast-path pieces.
+      const from = Math.max(0, this.released - LOOKBEHIND);
       this.buf = String.fromCharCode(...contextUnits(this.ring, from, this.seen));
       this.base = from;
       this.bufCurrent = true;

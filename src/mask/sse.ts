@@ -133,8 +133,12 @@ class SseMasker {
    */
   private canonicalText(redactor: Redactor, buf: Uint8Array, from: number, textStart: number, textEnd: number, to: number): Uint8Array | undefined {
     const held = redactor.passJsonString(buf, textStart, textEnd);
-    if (held === '') return undefined;
-    if (held !== false) return concat([buf.subarray(from, textStart), bytes(escapeJson(held)), buf.subarray(textStart, to)]);
+    if (held !== false) {
+      const cut = redactor.passedUpTo;
+      if (held === '' && cut === textEnd) return undefined;
+      if (held === '' && cut === textStart) return DROPPED;
+      return concat([buf.subarray(from, textStart), bytes(escapeJson(held)), buf.subarray(textStart, cut), buf.subarray(textEnd, to)]);
+    }
     let text: unknown;
     try {
       text = JSON.parse(this.decoder.decode(buf.subarray(textStart - 1, textEnd + 1)));
