@@ -46,7 +46,18 @@ export interface TargetSummary {
   note?: string;
   levels: LevelSummary[];
   saturation?: { concurrency: number; streamsPerSecond: number; eventsPerSecond: number; errors: number; cpuSecondsPer1kEvents?: number; firstError?: string };
-  memory?: { openStreams: number; kibPerOpenStream: number; rssBeforeMiB: number; rssOpenMiB: number; errors: number; firstError?: string };
+  memory?: {
+    openStreams: number;
+    /** RSS growth of the second wave of streams / its size. */
+    kibPerOpenStream: number;
+    /** RSS growth from no streams to all open / all streams (includes one-time growth). */
+    kibPerOpenStreamAllWaves: number;
+    rssBeforeMiB: number;
+    rssFirstWaveMiB: number;
+    rssOpenMiB: number;
+    errors: number;
+    firstError?: string;
+  };
   idleRssMiB?: number;
   peakRssMiB?: number;
 }
@@ -144,8 +155,11 @@ export function summarise(
       const mem = m.memory;
       summary.memory = {
         openStreams: mem.openStreams,
-        kibPerOpenStream: mem.openStreams > 0 ? round((mem.rssOpenBytes - mem.rssBeforeBytes) / mem.openStreams / 1024, 1) : Number.NaN,
+        kibPerOpenStream:
+          mem.secondWaveStreams > 0 ? round((mem.rssOpenBytes - mem.rssFirstWaveBytes) / mem.secondWaveStreams / 1024, 1) : Number.NaN,
+        kibPerOpenStreamAllWaves: mem.openStreams > 0 ? round((mem.rssOpenBytes - mem.rssBeforeBytes) / mem.openStreams / 1024, 1) : Number.NaN,
         rssBeforeMiB: round(mem.rssBeforeBytes / MiB, 1),
+        rssFirstWaveMiB: round(mem.rssFirstWaveBytes / MiB, 1),
         rssOpenMiB: round(mem.rssOpenBytes / MiB, 1),
         errors: mem.errors,
       };

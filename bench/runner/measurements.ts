@@ -39,8 +39,10 @@ export interface SaturationMeasurement {
 
 export interface MemoryMeasurement {
   openStreams: number;
+  secondWaveStreams: number;
   errors: number;
   rssBeforeBytes: number;
+  rssFirstWaveBytes: number;
   rssOpenBytes: number;
   firstError?: string;
 }

@@ -100,31 +100,50 @@ export async function warmUp(ctx: PhaseContext, targets: TargetMeasurements[]): 
   }
 }
 
-/** Resident memory with many nearly idle streams open, minus the memory before opening them. */
+/** Resident memory of the proxy tree: the median of three reads 100 ms apart (RSS jitters). */
+async function settledRss(t: TargetMeasurements): Promise<number> {
+  const reads: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 100));
+    reads.push(rssBytes(treeOf(t)));
+  }
+  return reads.sort((a, b) => a - b)[1]!;
+}
+
+/**
+ * Memory held per open stream. Nearly idle streams are opened in two equal waves; the figure
+ * is the RSS growth of the second wave divided by its size. The first wave absorbs one-time
+ * growth (pools, lazily compiled code, heap headroom), so the second measures what one more
+ * open stream costs.
+ */
 export async function measureMemory(ctx: PhaseContext, targets: TargetMeasurements[]): Promise<void> {
   await useScenario(ctx.simulatorUrl, ctx.plan.idleScenario);
+  const wave = Math.max(1, Math.floor(ctx.plan.idleStreams / 2));
   for (const t of active(targets)) {
     if (t.running!.pid === undefined) {
       ctx.progress.step(`memory ${t.definition.id}: no proxy process`);
       continue;
     }
-    await new Promise((r) => setTimeout(r, 300));
-    const before = rssBytes(treeOf(t));
+    const job = { endpoint: t.running!.endpoint, body: ctx.body, concurrency: wave, timeoutMs: ctx.plan.streamTimeoutMs };
+    const before = await settledRss(t);
     t.idleRssBytes = before;
-    const { holding, release } = await ctx.driver.hold({
-      endpoint: t.running!.endpoint,
-      body: ctx.body,
-      concurrency: ctx.plan.idleStreams,
-      timeoutMs: ctx.plan.streamTimeoutMs,
-    });
-    // Give lazily allocated per-stream state a moment to materialise.
-    await new Promise((r) => setTimeout(r, 300));
-    const open = rssBytes(treeOf(t));
-    await release();
-    t.memory = { openStreams: holding.open, errors: holding.errors, rssBeforeBytes: before, rssOpenBytes: open };
-    if (holding.firstError) t.memory.firstError = holding.firstError;
-    const perStream = holding.open > 0 ? (open - before) / holding.open / 1024 : NaN;
-    ctx.progress.step(`memory ${t.definition.id}: ${holding.open} open streams, ${perStream.toFixed(1)} KiB each`);
+    const first = await ctx.driver.hold(job);
+    const afterFirst = await settledRss(t);
+    const second = await ctx.driver.hold(job);
+    const afterSecond = await settledRss(t);
+    await Promise.all([first.release(), second.release()]);
+    t.memory = {
+      openStreams: first.holding.open + second.holding.open,
+      secondWaveStreams: second.holding.open,
+      errors: first.holding.errors + second.holding.errors,
+      rssBeforeBytes: before,
+      rssFirstWaveBytes: afterFirst,
+      rssOpenBytes: afterSecond,
+    };
+    const firstError = first.holding.firstError ?? second.holding.firstError;
+    if (firstError) t.memory.firstError = firstError;
+    const perStream = second.holding.open > 0 ? (afterSecond - afterFirst) / second.holding.open / 1024 : NaN;
+    ctx.progress.step(`memory ${t.definition.id}: ${t.memory.openStreams} open streams, ${perStream.toFixed(1)} KiB each (second wave)`);
   }
 }
 

@@ -25,6 +25,7 @@ export interface RunPlan {
   /** Total unpaced time per target, cut into rotating slices. */
   saturationMs: number;
   saturationSlices: number;
+  /** Streams held open (in two equal waves) to measure memory per open stream. */
   idleStreams: number;
   requestBodyBytes: number;
   streamTimeoutMs: number;
@@ -72,7 +73,7 @@ export function planFor(mode: Mode): RunPlan {
       saturationConcurrency: 64,
       saturationMs: 2000,
       saturationSlices: 2,
-      idleStreams: 256,
+      idleStreams: 512,
       streamTimeoutMs: 30_000,
     };
   }
@@ -92,7 +93,7 @@ export function planFor(mode: Mode): RunPlan {
     saturationConcurrency: 64,
     saturationMs: 8000,
     saturationSlices: 4,
-    idleStreams: 256,
+    idleStreams: 1024,
     streamTimeoutMs: 60_000,
   };
 }

@@ -69,6 +69,10 @@ export function scribeTarget(runtime: ScribeRuntime, features: ScribeFeatures): 
         SCRIBE_MASKING: features,
         SCRIBE_RECORDING: features,
         NODE_ENV: 'production',
+        // Bun's fetch allows only 256 concurrent requests by default and queues the rest: a
+        // gateway on Bun would stall its 257th open stream until one ends. Deployments need this
+        // too; the benchmark sets it so Bun is measured as it should be run.
+        ...(runtime === 'bun' ? { BUN_CONFIG_MAX_HTTP_REQUESTS: process.env.BUN_CONFIG_MAX_HTTP_REQUESTS ?? '16384' } : {}),
       };
       const logPath = join(dir, 'server.log');
       const { bin, args } = command(runtime, ctx.repoRoot, ctx.cpuProfileDir);
