@@ -11,7 +11,10 @@
  */
 import type { Ruleset } from './ruleset.ts';
 import { MORE, Reader } from './rules/reader.ts';
+import { TOKEN_CONTINUATION } from './rules/rule.ts';
 
+/** How much of a swallowed continuation is kept as the finding's original (for sealing). */
+const SWALLOWED_ORIGINAL_MAX = 64 * 1024;
 /** How far before a keyword a matcher may look (a URL scheme, a bot id before ":AA"). */
 export const LOOKBEHIND = 32;
 /** The recent-characters ring: look-behind plus the longest keyword. */
@@ -80,7 +83,7 @@ export class Redactor {
    * Returns false, changing nothing, when the text needs the full path (`push`).
    */
   passJsonString(bytes: Uint8Array, from: number, to: number): string | false {
-    if (this.queue.length > 0) return false;
+    if (this.queue.length > 0 || this.swallowing) return false;
     const automaton = this.ruleset.automaton;
     const { delta, hasOutput } = automaton;
     // Units are written into the ring as they are read. Should the text need the full path,
@@ -196,6 +199,7 @@ export class Redactor {
     this.scan(text);
 
     const end = this.seen;
+    this.swallow(end, final);
     for (;;) {
       const waiting = this.decide(final);
       if (!waiting || final || end - this.released <= this.holdbackCap) break;
@@ -288,6 +292,34 @@ export class Redactor {
     const start = Math.max(head.kwStart, this.lastEnd);
     if (stop <= start) return;
     this.accept(head.rule, start, stop, this.buf.slice(start - this.base, stop - this.base), true);
+    this.swallowing = { rule: head.rule, start: stop, original: '' };
+  }
+
+  /**
+   * After the fail-safe, what follows may still be the same secret (the rest of a long key):
+   * characters that can continue it are dropped, without a placeholder, until another comes.
+   * They are reported as one more truncated finding of the same rule.
+   */
+  private swallowing: { rule: number; start: number; original: string } | null = null;
+
+  private swallow(end: number, final: boolean): void {
+    const swallowing = this.swallowing;
+    if (!swallowing) return;
+    const continues = this.ruleset.rules[swallowing.rule]!.continuation ?? TOKEN_CONTINUATION;
+    const from = Math.max(this.lastEnd, this.released);
+    let p = from;
+    while (p < end && continues(this.buf.charCodeAt(p - this.base))) p++;
+    if (p > from) {
+      this.accepted.push({ start: from, end: p, rule: -1 });
+      this.lastEnd = p;
+      if (swallowing.original.length < SWALLOWED_ORIGINAL_MAX) swallowing.original += this.buf.slice(from - this.base, p - this.base);
+    }
+    if (p < end || final) {
+      this.swallowing = null;
+      if (p > swallowing.start) {
+        this.onFinding({ rule: this.ruleset.rules[swallowing.rule]!.id, start: swallowing.start, end: p, original: swallowing.original, truncated: true });
+      }
+    }
   }
 
   private accepted: { start: number; end: number; rule: number }[] = [];
@@ -305,7 +337,8 @@ export class Redactor {
     let pos = this.released;
     const base = this.base;
     for (const span of this.accepted) {
-      out += this.buf.slice(pos - base, span.start - base) + this.ruleset.placeholder(span.rule);
+      out += this.buf.slice(pos - base, span.start - base);
+      if (span.rule >= 0) out += this.ruleset.placeholder(span.rule);
       pos = span.end;
     }
     this.accepted.length = 0;

@@ -70,6 +70,20 @@ test('the hold-back cap forces a decision: the pending span is redacted, marked 
   assert.ok(out.startsWith('[REDACTED:pem-rsa-private-key]'));
 });
 
+test('after the cap forced a decision, the rest of the key is dropped too, up to its END line', () => {
+  const key = pem('PGP PRIVATE KEY BLOCK', 120); // ~7.9 KB, longer than the default cap
+  const text = `Here it is:\n${key}\nImport it with gpg.`;
+  const findings: SpanFinding[] = [];
+  const redactor = new Redactor(ruleset, 4096, (f) => findings.push(f));
+  let out = '';
+  for (let i = 0; i < text.length; i += 7) out += redactor.push(text.slice(i, i + 7));
+  out += redactor.end();
+  for (const line of key.split('\n').slice(1, -1)) assert.ok(!out.includes(line), 'a line of the key leaked');
+  assert.match(out, /^Here it is:\n\[REDACTED:pem-pgp-private-key\]-----END PGP PRIVATE KEY BLOCK-----\nImport it with gpg\.$/);
+  assert.deepEqual(findings.map((f) => [f.rule, f.truncated]), [['pem-pgp-private-key', true], ['pem-pgp-private-key', true]]);
+  assert.equal(findings[1]!.start, findings[0]!.end);
+});
+
 test('offsets of findings are UTF-16 offsets in the whole text', () => {
   const text = `😀é ${github}`;
   const { findings } = stream([...text]);

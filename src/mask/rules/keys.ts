@@ -7,6 +7,8 @@ import { run, tokenRule } from './shapes.ts';
 /** Base64 lines, PEM headers (Proc-Type: 4,ENCRYPTED) and "\n" escapes inside JSON strings. */
 const PEM_BODY = charset('A-Za-z0-9+/=:,\\ \t\r\n-');
 const PEM_MAX = 16 * 1024;
+/** The body without "-": swallowing a key cut by the hold-back cap stops at its END line. */
+const PEM_CONTINUATION = charset('A-Za-z0-9+/=:,\\ \t\r\n');
 /** Fewer base64 characters than this between the lines is an example ("...", "<key>"), not a key. */
 const PEM_MIN_BODY = 32;
 
@@ -50,6 +52,7 @@ function pem(id: string, label: string): Rule {
     foldCase: false,
     start: ANYWHERE,
     match: (r, kwStart, kwEnd) => pemSpan(r, kwStart, kwEnd, label),
+    continuation: PEM_CONTINUATION,
   };
 }
 
@@ -62,6 +65,7 @@ const gcpServiceAccountKey: Rule = {
   match(r, kwStart, kwEnd) {
     return pemSpan(r, kwStart + r.slice(kwStart, kwEnd).indexOf('-----BEGIN'), kwEnd, 'PRIVATE KEY');
   },
+  continuation: PEM_CONTINUATION,
 };
 
 export const keyRules: Rule[] = [

@@ -1,4 +1,4 @@
-import { ALNUM, type Charset } from './charset.ts';
+import { ALNUM, charset, type Charset } from './charset.ts';
 import type { Reader } from './reader.ts';
 
 /**
@@ -46,4 +46,11 @@ export interface Rule {
    * Returns null when no secret is there.
    */
   match(reader: Reader, kwStart: number, kwEnd: number): Span | null;
+  /**
+   * Characters that may continue the secret after the hold-back cap forced a decision: they
+   * are dropped until another character comes. Defaults to TOKEN_CONTINUATION.
+   */
+  readonly continuation?: Charset;
 }
+
+export const TOKEN_CONTINUATION: Charset = charset('A-Za-z0-9+/=_.~%-');
