@@ -1,5 +1,14 @@
 import { z } from 'zod';
 
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'yd');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const maskingConfigSchema = z
   .strictObject({
     enabled: z.boolean().default(true),
@@ -10,9 +19,11 @@ export const maskingConfigSchema = z
     customRules: z
       .array(
         z.strictObject({
-          id: z.string().min(1),
-          keywords: z.array(z.string().min(1)).min(1),
-          pattern: z.string().min(1),
+          id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+          /** Printable ASCII, at most 60 characters: the keyword prefilter works on ASCII. */
+          keywords: z.array(z.string().regex(/^[\x20-\x7e]{1,60}$/, 'printable ASCII, 1 to 60 characters')).min(1),
+          /** A JavaScript regular expression that must match at the keyword; group 1, if any, is what is redacted. */
+          pattern: z.string().min(1).refine(compiles, 'not a valid regular expression'),
           minEntropy: z.number().min(0).optional(),
         }),
       )

@@ -16,7 +16,7 @@ function mayContainSecrets(ruleset: Ruleset, body: Uint8Array): boolean {
   let state = 0;
   for (let i = 0; i < body.length; i++) {
     const b = body[i]!;
-    if (b === 0x5c && body[i + 1] === 0x75 /* \u */) return true;
+    if (b === 0x5c && (body[i + 1] === 0x75 || body[i + 1] === 0x2f) /* \u, \/ */) return true;
     state = delta[state * 128 + (b < 128 ? b : 0)]!;
     if (hasOutput[state] === 1) return true;
   }

@@ -45,3 +45,11 @@ test('a body that is not a message (an error, not JSON) comes back unchanged', (
   const notJson = new TextEncoder().encode(`oops ${github}`);
   assert.equal(masker.message(notJson, () => {}), notJson);
 });
+
+test('a body that escapes "/" as "\\/" is still scanned', () => {
+  const body = new TextEncoder().encode(
+    JSON.stringify(message([{ type: 'text', text: `hook https://hooks.slack.com/services/T0A1B2C3D4/B0A1B2C3D4/${gen(AN, 24)}` }])).replaceAll('/', '\\/'),
+  );
+  const out = decode(masker.message(body, () => {}));
+  assert.equal(out.content[0].text, 'hook https://hooks.slack.com/services/[REDACTED:slack-webhook-url]');
+});
