@@ -4,7 +4,7 @@
 
 import { buildStreamScript, type Scenario, type StreamScript } from '../simulator/scenario.ts';
 import type { DriverClient } from './driver-client.ts';
-import { addSamples, levelFor, type TargetMeasurements } from './measurements.ts';
+import { addSamples, levelFor, type MemoryMeasurement, type TargetMeasurements } from './measurements.ts';
 import type { RunPlan } from './plan.ts';
 import { cpuSeconds, processTree, rssBytes } from './process-stats.ts';
 import { ms, type Progress } from './progress.ts';
@@ -124,27 +124,42 @@ export async function measureMemory(ctx: PhaseContext, targets: TargetMeasuremen
       ctx.progress.step(`memory ${t.definition.id}: no proxy process`);
       continue;
     }
-    const job = { endpoint: t.running!.endpoint, body: ctx.body, concurrency: wave, timeoutMs: ctx.plan.streamTimeoutMs };
-    const before = await settledRss(t);
-    t.idleRssBytes = before;
-    const first = await ctx.driver.hold(job);
-    const afterFirst = await settledRss(t);
-    const second = await ctx.driver.hold(job);
-    const afterSecond = await settledRss(t);
-    await Promise.all([first.release(), second.release()]);
-    t.memory = {
-      openStreams: first.holding.open + second.holding.open,
-      secondWaveStreams: second.holding.open,
-      errors: first.holding.errors + second.holding.errors,
-      rssBeforeBytes: before,
-      rssFirstWaveBytes: afterFirst,
-      rssOpenBytes: afterSecond,
-    };
-    const firstError = first.holding.firstError ?? second.holding.firstError;
-    if (firstError) t.memory.firstError = firstError;
-    const perStream = second.holding.open > 0 ? (afterSecond - afterFirst) / second.holding.open / 1024 : NaN;
-    ctx.progress.step(`memory ${t.definition.id}: ${t.memory.openStreams} open streams, ${perStream.toFixed(1)} KiB each (second wave)`);
+    // Garbage collectors return memory to the OS when they please, so one reading can even
+    // come out negative: repeat and keep the median measurement.
+    const repeats: MemoryMeasurement[] = [];
+    for (let i = 0; i < ctx.plan.memoryRepeats; i++) repeats.push(await twoWaves(ctx, t, wave));
+    const perStream = (m: MemoryMeasurement): number => (m.rssOpenBytes - m.rssFirstWaveBytes) / Math.max(1, m.secondWaveStreams);
+    repeats.sort((a, b) => perStream(a) - perStream(b));
+    t.memory = repeats[Math.floor((repeats.length - 1) / 2)]!;
+    t.idleRssBytes = t.memory.rssBeforeBytes;
+    ctx.progress.step(
+      `memory ${t.definition.id}: ${t.memory.openStreams} open streams, ${(perStream(t.memory) / 1024).toFixed(1)} KiB each (second wave` +
+        `${repeats.length > 1 ? `, median of ${repeats.length}` : ''})`,
+    );
   }
+}
+
+async function twoWaves(ctx: PhaseContext, t: TargetMeasurements, wave: number): Promise<MemoryMeasurement> {
+  const job = { endpoint: t.running!.endpoint, body: ctx.body, concurrency: wave, timeoutMs: ctx.plan.streamTimeoutMs };
+  const before = await settledRss(t);
+  const first = await ctx.driver.hold(job);
+  const afterFirst = await settledRss(t);
+  const second = await ctx.driver.hold(job);
+  const afterSecond = await settledRss(t);
+  await Promise.all([first.release(), second.release()]);
+  const m: MemoryMeasurement = {
+    openStreams: first.holding.open + second.holding.open,
+    secondWaveStreams: second.holding.open,
+    errors: first.holding.errors + second.holding.errors,
+    rssBeforeBytes: before,
+    rssFirstWaveBytes: afterFirst,
+    rssOpenBytes: afterSecond,
+  };
+  const firstError = first.holding.firstError ?? second.holding.firstError;
+  if (firstError) m.firstError = firstError;
+  // Let the proxy finish tearing the streams down before anything else is measured.
+  await new Promise((r) => setTimeout(r, 500));
+  return m;
 }
 
 /** Interleaved latency rounds at every concurrency level. */

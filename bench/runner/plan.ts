@@ -27,6 +27,8 @@ export interface RunPlan {
   saturationSlices: number;
   /** Streams held open (in two equal waves) to measure memory per open stream. */
   idleStreams: number;
+  /** Memory is measured this many times per target; the median is reported. */
+  memoryRepeats: number;
   requestBodyBytes: number;
   streamTimeoutMs: number;
 }
@@ -53,6 +55,7 @@ export function planFor(mode: Mode): RunPlan {
       saturationMs: 300,
       saturationSlices: 1,
       idleStreams: 8,
+      memoryRepeats: 1,
       streamTimeoutMs: 15_000,
     };
   }
@@ -74,6 +77,7 @@ export function planFor(mode: Mode): RunPlan {
       saturationMs: 2000,
       saturationSlices: 2,
       idleStreams: 512,
+      memoryRepeats: 1,
       streamTimeoutMs: 30_000,
     };
   }
@@ -94,6 +98,7 @@ export function planFor(mode: Mode): RunPlan {
     saturationMs: 8000,
     saturationSlices: 4,
     idleStreams: 1024,
+    memoryRepeats: 3,
     streamTimeoutMs: 60_000,
   };
 }
