@@ -157,7 +157,7 @@ export const ruleExamples: Record<string, RuleExamples> = {
   'pem-encrypted-private-key': { yes: [['', pem('ENCRYPTED PRIVATE KEY', 5), '']], no: ['-----BEGIN ENCRYPTED PRIVATE KEY-----\n...'] },
   'pem-private-key': { yes: [['', pem('PRIVATE KEY', 5), ''], ['x = """', pem('PRIVATE KEY', 2), '"""']], no: [pem('PUBLIC KEY', 3), pem('CERTIFICATE', 3)] },
   'putty-private-key': { yes: [['', pem('SSH2 ENCRYPTED PRIVATE KEY', 4), '']], no: ['-----BEGIN SSH2 PUBLIC KEY-----'] },
-  jwt: { yes: [t(`eyJ${gen(B64U, 30)}.eyJ${gen(B64U, 60)}.${gen(B64U, 43)}`)], no: ['eyJhbGciOiJIUzI1NiJ9 alone', `eyJ${gen(B64U, 30)}.${gen(B64U, 30)}.${gen(B64U, 43)}`] },
+  jwt: { yes: [t(`eyJ${gen(B64U, 30)}.eyJ${gen(B64U, 60)}.${gen(B64U, 43)}`)], no: ['eyJhbGciOiJIUzI1NiJ9 alone', 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c', `eyJ${gen(B64U, 30)}.${gen(B64U, 30)}.${gen(B64U, 43)}`] },
   // Web
   'database-connection-password': {
     yes: [['postgres://app:', gen(AN, 16), '@db.internal:5432/app'], ['mongodb+srv://svc:', gen(AN, 20), '@cluster0.mongodb.net/']],
@@ -169,6 +169,13 @@ export const ruleExamples: Record<string, RuleExamples> = {
   // Generic
   'generic-secret-assignment': {
     yes: [['password = "', 'Xk9#mQ2$vL7p', '"'], ['API_SECRET: ', gen(AN, 24), '\n'], ['{"client_secret":"', gen(AN, 30), '"}'], ['export DB_PASSWORD=', `${gen(AN, 12)}!`, '\n']],
-    no: ['password = getPassword()', 'token: string;', 'PASSWORD=changeme', 'the password is hunter2', 'api_key = os.environ["API_KEY"]', 'secret = config.secret', 'TOKEN_URL=https://auth.internal/token'],
+    no: [
+      'password = getPassword()', 'token: string;', 'PASSWORD=changeme', 'the password is hunter2', 'api_key = os.environ["API_KEY"]',
+      'secret = config.secret', 'TOKEN_URL=https://auth.internal/token', 'source token: "github_webhook"',
+      "GRANT_TYPE_REFRESH_TOKEN = 'refresh_token'", "TOKEN_ENDPOINT = '/v1/oauth/token'", 'input_tokens: u?.input_tokens ?? 0',
+      "INPUT_TOKENS = 'gen_ai.usage.input_tokens'", "APIKeyScopeMissingError._errorName = 'BetaAPIKeyScopeMissingError'",
+      '"tokenizer": "cl100k_base"', 'const workSecret = opts?.workSecret || readEnv()', 'const TOKEN_STRINGS = "[A-Za-z0-9._~+/-]+=*";',
+      '"Unexpected_token_1012": "Neočekávaný token. Očekává se znak {."',
+    ],
   },
 };

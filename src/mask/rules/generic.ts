@@ -7,7 +7,7 @@ import { entropy } from '../entropy.ts';
 import { charset } from './charset.ts';
 import type { Reader } from './reader.ts';
 import { NAME_START, type Rule, type Span } from './rule.ts';
-import { readAssignment } from './shapes.ts';
+import { isNameChar, readAssignment } from './shapes.ts';
 
 const VALUE_MAX = 200;
 const VALUE_MIN = 8;
@@ -45,9 +45,32 @@ function characterKinds(value: string): number {
   );
 }
 
+const SEPARATORS = /[_.\-/: ]+/;
+/** A word, a capitalised word, an acronym, or a short number with a unit or version letter. */
+const WORD_SEGMENT = /^(?:[a-z]+|[A-Z][a-z]+|[A-Z]{1,5}|[a-z]{0,3}[0-9]{1,4}[a-z]{0,3})$/;
+
+/**
+ * Names and phrases, not random values: "refresh_token", "gen_ai.usage.input_tokens",
+ * "/v1/oauth/token", "BetaAPIKeyScopeMissingError". Letters-only values count as random only
+ * when long and not made of camelCase words.
+ */
+export function looksLikeWords(value: string): boolean {
+  const segments = value.split(SEPARATORS).filter(Boolean);
+  if (segments.length > 1 && segments.every((segment) => WORD_SEGMENT.test(segment))) return true;
+  if (/[0-9]/.test(value) || /[^A-Za-z0-9_.\-/: ]/.test(value)) return false;
+  // Letters only: camelCase words are long ("Scope", "Missing"); random text cut at every
+  // capital gives short pieces.
+  const words = value.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+  const averageWord = words.reduce((sum, word) => sum + word.length, 0) / Math.max(1, words.length);
+  return value.length < 16 || averageWord >= 3.5;
+}
+
 export function looksRandom(value: string, quoted: boolean): boolean {
   if (value.length < VALUE_MIN || entropy(value) < MIN_ENTROPY || characterKinds(value) < 2) return false;
-  if (value.startsWith('$') || value.includes('://')) return false;
+  if (value.startsWith('$') || value.includes('://') || looksLikeWords(value)) return false;
+  if (!quoted && value.includes('?.')) return false; // optional chaining: code
+  if (/[[\]{}()]/.test(value)) return false; // a pattern or an expression
+  if (value.split(/\s+/).length >= 3 || /^\p{L}+(\s+[\p{L}.,;!?]+)+$/u.test(value)) return false; // a phrase
   // A bare name (`secret = config.secret`, `password = userPassword`) is a variable, not a value.
   if (!quoted && IDENTIFIER_PATH.test(value) && (value.includes('.') || !/[0-9]/.test(value))) return false;
   return true;
@@ -64,6 +87,9 @@ export function genericAssignmentRule(startsSpecificToken: (value: string) => bo
     foldCase: true,
     start: NAME_START,
     match(r, _kwStart, kwEnd): Span | null {
+      // "tokenizer", "secretary": the keyword begins a longer word ("tokens", "secrets" still count).
+      const next = r.at(kwEnd);
+      if (next >= 97 && next <= 122 && !(next === 115 && !isNameChar(r.at(kwEnd + 1)))) return null;
       const assignment = readAssignment(r, kwEnd);
       if (!assignment) return null;
       const { valueStart, quote } = assignment;

@@ -74,7 +74,7 @@ export function tokenRule(spec: TokenSpec): Rule {
 const NAME_TAIL_MAX = 40;
 const GAP_MAX = 4;
 
-function isNameChar(c: number): boolean {
+export function isNameChar(c: number): boolean {
   return ALNUM(c) || c === 95 /* _ */ || c === 45 /* - */ || c === 46 /* . */;
 }
 
