@@ -43,6 +43,7 @@ const outDir = option('out') ?? (mode === 'smoke' ? join(workDir, 'results') : j
 
 async function main(): Promise<number> {
   const startedAt = new Date();
+  const loadAtStart = os.loadavg();
   const progress = new Progress(0);
   progress.log(`scribe bench: ${mode} run, work dir ${workDir}`);
 
@@ -103,14 +104,14 @@ async function main(): Promise<number> {
   await driver.stop();
   await simulator.stop();
 
-  const results = summarise(plan, measurements, startedAt, (Date.now() - startedAt.getTime()) / 1000);
+  const results = summarise(plan, measurements, startedAt, (Date.now() - startedAt.getTime()) / 1000, loadAtStart);
   const markdown = renderMarkdown(results);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, `${mode}.json`), JSON.stringify(results, null, 1) + '\n');
   writeFileSync(join(outDir, `${mode}.md`), markdown);
   writeFileSync(join(outDir, `${mode}.svg`), renderChart(results));
   process.stdout.write('\n' + markdown);
-  progress.log(`results: ${join(outDir, `${mode}.{json,md,svg}`)}`);
+  progress.log(outDir.startsWith(workDir) ? 'results not kept (pass --out=<dir> to keep them)' : `results: ${join(outDir, `${mode}.{json,md,svg}`)}`);
 
   // A smoke run fails only when a target that is available could not stream at all.
   const broken = measurements.filter((m) => m.state === 'failed');

@@ -24,7 +24,8 @@ export function renderMarkdown(r: BenchResults): string {
   const lines: string[] = [];
   lines.push(
     `Scribe benchmark, ${r.mode} run, ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ` +
-      `${r.machine.cpus} cores (${r.machine.cpuModel}), Node ${r.machine.node}, ${r.durationSeconds} s. ` +
+      `${r.machine.cpus} cores (${r.machine.cpuModel}), Node ${r.machine.node}, ${r.durationSeconds} s, ` +
+      `load average ${r.machine.loadAverageAtStart[0]} at start (1 min). ` +
       `Deltas ${r.plan.latencyScenario.deltaSpacingMs} ms apart; added = target minus direct at the same percentile, same interleaved rounds.`,
   );
   lines.push('');

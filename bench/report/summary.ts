@@ -67,7 +67,7 @@ export interface BenchResults {
   mode: string;
   startedAt: string;
   durationSeconds: number;
-  machine: { cpus: number; cpuModel: string; loadAverage: number[]; kernel: string; node: string };
+  machine: { cpus: number; cpuModel: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[]; kernel: string; node: string };
   plan: RunPlan;
   headlineConcurrency: number;
   targets: TargetSummary[];
@@ -103,6 +103,7 @@ export function summarise(
   measurements: TargetMeasurements[],
   startedAt: Date,
   durationSeconds: number,
+  loadAverageAtStart: number[],
 ): BenchResults {
   const direct = measurements.find((m) => m.definition.id === 'direct');
   const targets = measurements.map((m): TargetSummary => {
@@ -177,7 +178,8 @@ export function summarise(
     machine: {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      loadAverage: os.loadavg().map((l) => round(l, 2)),
+      loadAverageAtStart: loadAverageAtStart.map((l) => round(l, 2)),
+      loadAverageAtEnd: os.loadavg().map((l) => round(l, 2)),
       kernel: os.release(),
       node: process.version,
     },
