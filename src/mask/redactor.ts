@@ -50,7 +50,9 @@ export class Redactor {
   private state = 0;
   private released = 0;
   private lastEnd = 0;
+  /** Candidates to decide, in order, from `queueHead` on (a moving head keeps dequeuing O(1)). */
   private queue: Candidate[] = [];
+  private queueHead = 0;
   private readonly charAt = (position: number): number => this.unitAt(this.ring, position);
 
   constructor(
@@ -83,7 +85,7 @@ export class Redactor {
    * Returns false, changing nothing, when the text needs the full path (`push`).
    */
   passJsonString(bytes: Uint8Array, from: number, to: number): string | false {
-    if (this.queue.length > 0 || this.swallowing) return false;
+    if (this.queueHead < this.queue.length || this.swallowing) return false;
     const automaton = this.ruleset.automaton;
     const { delta, hasOutput } = automaton;
     // Units are written into the ring as they are read. Should the text need the full path,
@@ -208,7 +210,7 @@ export class Redactor {
 
     let releaseTo = end;
     if (!final) {
-      const head = this.queue[0];
+      const head = this.queue[this.queueHead];
       if (head) releaseTo = Math.min(releaseTo, head.kwStart);
       const hold = this.state === 0 ? 0 : this.ruleset.automaton.holdback(this.state, end, this.charAt);
       releaseTo = Math.min(releaseTo, end - hold);
@@ -243,10 +245,21 @@ export class Redactor {
     }
   }
 
+  private dequeue(): void {
+    this.queueHead++;
+    if (this.queueHead === this.queue.length) {
+      this.queue.length = 0;
+      this.queueHead = 0;
+    } else if (this.queueHead >= 1024 && this.queueHead * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.queueHead);
+      this.queueHead = 0;
+    }
+  }
+
   /** Keeps the queue in (start, rule priority) order: the order the whole text decides in. */
   private enqueue(candidate: Candidate): void {
     let i = this.queue.length;
-    while (i > 0) {
+    while (i > this.queueHead) {
       const before = this.queue[i - 1]!;
       if (before.kwStart < candidate.kwStart || (before.kwStart === candidate.kwStart && before.rule <= candidate.rule)) break;
       i--;
@@ -259,8 +272,8 @@ export class Redactor {
     const end = this.seen;
     // A keyword not yet complete would start at or after this point: decide only before it.
     const known = final ? Infinity : end - this.ruleset.automaton.depth[this.state]!;
-    while (this.queue.length > 0) {
-      const head = this.queue[0]!;
+    while (this.queueHead < this.queue.length) {
+      const head = this.queue[this.queueHead]!;
       if (head.kwStart >= known) return false;
       const rule = this.ruleset.rules[head.rule]!;
       const base = this.base;
@@ -272,7 +285,7 @@ export class Redactor {
         if (error === MORE) return true;
         throw error;
       }
-      this.queue.shift();
+      this.dequeue();
       if (!span) continue;
       const start = span.start + base;
       const stop = span.end + base;
@@ -286,7 +299,8 @@ export class Redactor {
 
   /** The fail-safe: the head has held text up to the cap; redact through what has arrived. */
   private forceHead(end: number): void {
-    const head = this.queue.shift()!;
+    const head = this.queue[this.queueHead]!;
+    this.dequeue();
     let stop = end;
     if (isHighSurrogate(this.ring[(end - 1) & RING_MASK]!)) stop--;
     const start = Math.max(head.kwStart, this.lastEnd);
@@ -345,7 +359,7 @@ export class Redactor {
     if (to > pos) out += this.buf.slice(pos - base, to - base);
     this.released = Math.max(pos, to);
     // Keep the look-behind context for candidates still to decide and for those to come.
-    const head = this.queue[0];
+    const head = this.queue[this.queueHead];
     const keepFrom = Math.min(this.released, head ? head.kwStart : Infinity) - LOOKBEHIND;
     if (keepFrom > this.base) {
       this.buf = this.buf.slice(keepFrom - this.base);
