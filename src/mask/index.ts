@@ -45,8 +45,3 @@ export function createMasker(config: MaskingConfig): Masker {
     request: (body, connection) => scanRequest(ruleset, body, policyFor(config.prompts, connection)),
   };
 }
-
-/** The message for a request blocked by the prompt policy: names the rule, never the secret. */
-export function blockedRequestMessage(rule: string): string {
-  return `The request contains a secret (${rule}) and this connection does not allow secrets in prompts.`;
-}

@@ -275,6 +275,11 @@ export class Redactor {
     while (this.queueHead < this.queue.length) {
       const head = this.queue[this.queueHead]!;
       if (head.kwStart >= known) return false;
+      if (head.kwStart < this.lastEnd) {
+        // A keyword inside a span already redacted starts nothing new.
+        this.dequeue();
+        continue;
+      }
       const rule = this.ruleset.rules[head.rule]!;
       const base = this.base;
       const reader = new Reader(this.buf, final, Math.max(0, head.kwStart - LOOKBEHIND - base));
