@@ -9,9 +9,11 @@ import { commerceRules } from './commerce.ts';
 import { genericAssignmentRule } from './generic.ts';
 import { keyRules } from './keys.ts';
 import { observabilityRules } from './observability.ts';
+import { messagingRules } from './messaging.ts';
 import { packageRules } from './packages.ts';
 import { Reader } from './reader.ts';
 import type { Rule } from './rule.ts';
+import { saasRules } from './saas.ts';
 import { vcsRules } from './vcs.ts';
 import { webRules } from './web.ts';
 
@@ -21,6 +23,8 @@ const specificRules: Rule[] = [
   ...cloudRules,
   ...chatRules,
   ...commerceRules,
+  ...messagingRules,
+  ...saasRules,
   ...packageRules,
   ...keyRules,
   ...observabilityRules,

@@ -1,5 +1,5 @@
 /** Source hosting: GitHub, GitLab, Bitbucket and Atlassian token formats. */
-import { ALNUM, B64URL, HEX, charset } from './charset.ts';
+import { ALNUM, HEX, charset } from './charset.ts';
 import type { Rule } from './rule.ts';
 import { run, tokenRule } from './shapes.ts';
 
@@ -34,5 +34,4 @@ export const vcsRules: Rule[] = [
   tokenRule({ id: 'atlassian-api-token', keywords: ['ATATT'], then: [run(charset('A-Za-z0-9_=-'), 100, 300)] }),
   tokenRule({ id: 'sourcegraph-access-token', keywords: ['sgp_'], then: [run(charset('A-Za-z0-9_'), 40, 80)] }),
   tokenRule({ id: 'sonarqube-token', keywords: ['squ_', 'sqp_', 'sqa_'], then: [run(HEX, 40)] }),
-  tokenRule({ id: 'figma-token', keywords: ['figd_'], then: [run(B64URL, 40, 60)] }),
 ];
