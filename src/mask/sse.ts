@@ -25,8 +25,12 @@ const SIGNATURE_DELTA = bytes(',"delta":{"type":"signature_delta"');
 const DELTA_TAIL = bytes('"}}');
 /** Events that never need a look: their data starts with one of these. */
 const UNTOUCHED = ['message_start', 'message_delta', 'message_stop', 'ping'].map((t) => bytes(`{"type":"${t}"`));
-/** An event changed or produced by the masker: nothing (dropped) or these bytes. */
-const DROPPED = new Uint8Array(0);
+/**
+ * What the masker sends instead of an event: pieces of the original bytes and new text,
+ * assembled once per chunk. Empty: the event is dropped.
+ */
+type Piece = Uint8Array | string;
+const DROPPED: readonly Piece[] = [];
 
 type Block =
   | { kind: 'text'; redactor: Redactor }
@@ -58,13 +62,13 @@ class SseMasker {
   chunk(chunk: Uint8Array, controller: TransformStreamDefaultController<Uint8Array>): void {
     let buf = chunk;
     if (this.carry) {
-      buf = concat([this.carry, chunk]);
+      buf = assemble([this.carry, chunk]);
       this.carry = null;
     }
     const hasCR = buf.indexOf(13) >= 0;
     let pos = 0;
     let rawFrom = 0;
-    let parts: Uint8Array[] | null = null;
+    let parts: Piece[] | null = null;
     while (pos < buf.length) {
       const end = eventEnd(buf, pos, hasCR);
       if (end < 0) break;
@@ -72,7 +76,7 @@ class SseMasker {
       if (replacement) {
         parts ??= [];
         if (pos > rawFrom) parts.push(buf.subarray(rawFrom, pos));
-        if (replacement.length > 0) parts.push(replacement);
+        for (const piece of replacement) parts.push(piece);
         rawFrom = end;
       }
       pos = end;
@@ -80,7 +84,7 @@ class SseMasker {
     if (pos < buf.length) this.carry = buf.slice(pos);
     if (parts) {
       if (pos > rawFrom) parts.push(buf.subarray(rawFrom, pos));
-      if (parts.length > 0) controller.enqueue(parts.length === 1 ? parts[0]! : concat(parts));
+      if (parts.length > 0) controller.enqueue(assemble(parts));
     } else if (pos === buf.length && buf === chunk) {
       controller.enqueue(chunk);
     } else if (pos > 0) {
@@ -95,13 +99,13 @@ class SseMasker {
     if (rest) {
       const replacement = this.event(rest, 0, rest.length, true);
       if (!replacement) controller.enqueue(rest);
-      else if (replacement.length > 0) controller.enqueue(replacement);
+      else if (replacement.length > 0) controller.enqueue(assemble(replacement));
     }
     this.blocks.clear();
   }
 
   /** Returns undefined to forward the event's bytes as they are, or what to send instead. */
-  private event(buf: Uint8Array, from: number, to: number, hasCR: boolean): Uint8Array | undefined {
+  private event(buf: Uint8Array, from: number, to: number, hasCR: boolean): readonly Piece[] | undefined {
     const data = locateData(buf, from, to, hasCR, this.data);
     if (data.lines === 0) return undefined;
     if (data.lines === 1) {
@@ -131,13 +135,13 @@ class SseMasker {
    * A text_delta in the API's own layout: the fast byte path when possible; otherwise only the
    * text string is decoded, and a changed event is rebuilt around it from the original bytes.
    */
-  private canonicalText(redactor: Redactor, buf: Uint8Array, from: number, textStart: number, textEnd: number, to: number): Uint8Array | undefined {
+  private canonicalText(redactor: Redactor, buf: Uint8Array, from: number, textStart: number, textEnd: number, to: number): readonly Piece[] | undefined {
     const held = redactor.passJsonString(buf, textStart, textEnd);
     if (held !== false) {
       const cut = redactor.passedUpTo;
       if (held === '' && cut === textEnd) return undefined;
       if (held === '' && cut === textStart) return DROPPED;
-      return concat([buf.subarray(from, textStart), bytes(escapeJson(held)), buf.subarray(textStart, cut), buf.subarray(textEnd, to)]);
+      return [buf.subarray(from, textStart), escapeJson(held), buf.subarray(textStart, cut), buf.subarray(textEnd, to)];
     }
     let text: unknown;
     try {
@@ -149,11 +153,11 @@ class SseMasker {
     const out = redactor.push(text);
     if (out === text) return undefined;
     if (out === '') return DROPPED;
-    return concat([buf.subarray(from, textStart), bytes(escapeJson(out)), buf.subarray(textEnd, to)]);
+    return [buf.subarray(from, textStart), escapeJson(out), buf.subarray(textEnd, to)];
   }
 
   /** The general path: the event's data as JSON. */
-  private parsedEvent(buf: Uint8Array, from: number, to: number): Uint8Array | undefined {
+  private parsedEvent(buf: Uint8Array, from: number, to: number): readonly Piece[] | undefined {
     let event: any;
     try {
       event = JSON.parse(dataText(buf, from, to, this.decoder));
@@ -179,7 +183,7 @@ class SseMasker {
     }
   }
 
-  private delta(buf: Uint8Array, from: number, index: number, event: any): Uint8Array | undefined {
+  private delta(buf: Uint8Array, from: number, index: number, event: any): readonly Piece[] | undefined {
     const delta = event.delta;
     if (delta.type === 'text_delta' && typeof delta.text === 'string') {
       const block = this.block(index, 'text');
@@ -207,7 +211,7 @@ class SseMasker {
   }
 
   /** A block that starts with text (not the usual empty string) has that text redacted too. */
-  private start(buf: Uint8Array, from: number, index: unknown, event: any): Uint8Array | undefined {
+  private start(buf: Uint8Array, from: number, index: unknown, event: any): readonly Piece[] | undefined {
     const content = event.content_block;
     if (typeof index !== 'number' || !content || typeof content !== 'object') return undefined;
     if (content.type === 'text' && typeof content.text === 'string' && content.text !== '') {
@@ -221,11 +225,11 @@ class SseMasker {
     return undefined;
   }
 
-  private stop(buf: Uint8Array, from: number, to: number, index: number): Uint8Array | undefined {
+  private stop(buf: Uint8Array, from: number, to: number, index: number): readonly Piece[] | undefined {
     const block = this.blocks.get(index);
     if (!block) return undefined;
     this.blocks.delete(index);
-    let rest: Uint8Array | undefined;
+    let rest: string | undefined;
     if (block.kind === 'text') {
       const text = block.redactor.end();
       if (text) rest = deltaEvent(index, { type: 'text_delta', text });
@@ -235,7 +239,7 @@ class SseMasker {
     } else {
       block.redactor.end();
     }
-    return rest ? concat([rest, buf.subarray(from, to)]) : undefined;
+    return rest ? [rest, buf.subarray(from, to)] : undefined;
   }
 
   private block(index: number, kind: Block['kind']): Block {
@@ -258,23 +262,30 @@ class SseMasker {
   }
 
   /** The event again with new data: the lines before its data line kept, then the data. */
-  private rewrite(buf: Uint8Array, from: number, event: unknown): Uint8Array {
-    return concat([buf.subarray(from, this.data.lineStart), bytes(`data: ${JSON.stringify(event)}\n\n`)]);
+  private rewrite(buf: Uint8Array, from: number, event: unknown): readonly Piece[] {
+    return [buf.subarray(from, this.data.lineStart), `data: ${JSON.stringify(event)}\n\n`];
   }
 }
 
-function deltaEvent(index: number, delta: object): Uint8Array {
-  return bytes(`event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index, delta })}\n\n`);
+function deltaEvent(index: number, delta: object): string {
+  return `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index, delta })}\n\n`;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
+/** One buffer from pieces; text is encoded straight into it. */
+function assemble(pieces: readonly Piece[]): Uint8Array {
+  const only = pieces[0];
+  if (pieces.length === 1 && typeof only !== 'string' && only) return only;
+  let most = 0;
+  for (const piece of pieces) most += typeof piece === 'string' ? piece.length * 3 : piece.length;
+  const out = new Uint8Array(most);
   let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
+  for (const piece of pieces) {
+    if (typeof piece === 'string') {
+      at += encoder.encodeInto(piece, out.subarray(at)).written;
+    } else {
+      out.set(piece, at);
+      at += piece.length;
+    }
   }
-  return out;
+  return at === most ? out : out.subarray(0, at);
 }
