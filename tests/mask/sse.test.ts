@@ -150,3 +150,28 @@ test('property: any chunking of a stream with any deltas gives the whole-text re
     { numRuns: 400 },
   );
 });
+
+test('property: a message with thinking, text and tool use blocks, chunked anywhere', async () => {
+  const content = fc.array(fc.oneof(fc.constantFrom(github, stripe, 'token = "Xk9#mQ2$vL7p"', '😀', '"', '\\', ' a'), fc.string({ maxLength: 6 })), { maxLength: 8 }).map((p) => p.join(''));
+  await fc.assert(
+    fc.asyncProperty(content, content, content, fc.integer({ min: 1, max: 9 }), fc.array(fc.nat(), { maxLength: 15 }), async (thinking, answer, command, size, cuts) => {
+      const pieces = (s: string) => Array.from({ length: Math.ceil(s.length / size) }, (_, i) => s.slice(i * size, (i + 1) * size));
+      const thinkingEvents = pieces(thinking).map((t) => sseEvent({ type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: t } }));
+      const signature = sseEvent({ type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'c2lnbmF0dXJl' } });
+      const inputJson = JSON.stringify({ command });
+      const stream =
+        messageStart() +
+        blockStart(0, { type: 'thinking', thinking: '' }) + thinkingEvents.join('') + signature + blockStop(0) +
+        blockStart(1, { type: 'text', text: '' }) + pieces(answer).map((t) => textDelta(1, t)).join('') + blockStop(1) +
+        blockStart(2, { type: 'tool_use', id: 'toolu_1', name: 'bash', input: {} }) + pieces(inputJson).map((j) => jsonDelta(2, j)).join('') + blockStop(2) +
+        messageStop();
+      const out = text(await run(masker.sse(() => {}), chunksAt(bytes(stream), cuts)));
+      // Thinking and its signature: the very same bytes, in place.
+      assert.ok(out.includes(blockStart(0, { type: 'thinking', thinking: '' }) + thinkingEvents.join('') + signature + blockStop(0)));
+      const { texts, json } = assemble(parseEvents(out));
+      assert.equal(texts.get(1) ?? '', redactWhole(ruleset, answer, () => {}));
+      assert.deepEqual(JSON.parse(json.get(2)!), { command: redactWhole(ruleset, command, () => {}) });
+    }),
+    { numRuns: 200 },
+  );
+});
