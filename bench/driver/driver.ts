@@ -48,7 +48,7 @@ async function runBatch(job: BatchJob): Promise<void> {
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     for (let i = 0; i < job.streamsPerSlot; i++) {
       samples.push(
-        await runStream({ endpoint: job.endpoint, url, agent, body, eventOffsetsMs: job.eventOffsetsMs, timeoutMs: job.timeoutMs }),
+        await runStream({ endpoint: job.endpoint, url, agent, body, schedule: job.schedule, timeoutMs: job.timeoutMs }),
       );
     }
   };
@@ -69,7 +69,7 @@ async function runSaturate(job: SaturateJob): Promise<void> {
   const slot = async (): Promise<void> => {
     // Bounded by the deadline; each stream is bounded by its own timeout.
     while (performance.now() < deadline) {
-      const s = await runStream({ endpoint: job.endpoint, url, agent, body, eventOffsetsMs: [], timeoutMs: job.timeoutMs });
+      const s = await runStream({ endpoint: job.endpoint, url, agent, body, schedule: undefined, timeoutMs: job.timeoutMs });
       if (s.ok) {
         streams++;
         events += s.events;
@@ -113,7 +113,7 @@ async function runHold(job: HoldJob): Promise<void> {
       url,
       agent,
       body,
-      eventOffsetsMs: [],
+      schedule: undefined,
       timeoutMs: job.timeoutMs,
       onFirstEvent: () => {
         open++;

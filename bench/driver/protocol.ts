@@ -1,5 +1,7 @@
 // Messages between the benchmark runner and the load driver process (over Node IPC).
 
+import type { EventSchedule } from '../simulator/scenario.ts';
+
 export interface TargetEndpoint {
   /** Full URL of the Messages endpoint, e.g. http://127.0.0.1:1234/v1/messages */
   url: string;
@@ -15,7 +17,7 @@ export interface BatchJob {
   concurrency: number;
   streamsPerSlot: number;
   /** When each event leaves the simulator, relative to the request's arrival there. */
-  eventOffsetsMs: number[];
+  schedule: EventSchedule;
   /**
    * Slot i starts i/concurrency of this many ms late, so arrivals are spread over about one
    * stream's duration: N streams are open at once, but they do not all begin at one instant.
@@ -60,7 +62,10 @@ export interface StreamSample {
   /** Request start to the end of the stream. */
   totalMs: number;
   events: number;
-  /** Per event: arrival (since request start) minus its scheduled departure from the simulator. */
+  /**
+   * Per event the simulator sent: arrival (since request start) minus its scheduled departure
+   * from the simulator (since the request's arrival there).
+   */
   eventLagsMs: number[];
   /** Largest gap between consecutive events as the client saw them. */
   maxGapMs: number;

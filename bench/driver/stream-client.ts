@@ -1,10 +1,14 @@
 // One streamed Messages call, timed on the client side with raw node:http.
 //
-// Kept deliberately cheap (no SSE parsing, no JSON): the driver shares two cores with the
-// proxy and the simulator, and every cycle it spends shows up as latency. Events are counted
-// by their blank-line terminators; all events completed by one chunk share its arrival time.
+// Kept deliberately cheap (no SSE parser, no JSON.parse): the driver shares two cores with
+// the proxy and the simulator, and every cycle it spends shows up as latency. Events end at a
+// blank line; all events completed by one chunk share its arrival time. When a schedule is
+// given, each event's name and block index are read from its first line and `"index":`, to
+// match it with the time the simulator sent it; otherwise events are only counted.
 
 import http from 'node:http';
+import type { EventSchedule } from '../simulator/scenario.ts';
+import { describeEvent, EventMatcher } from './event-matcher.ts';
 import type { StreamSample, TargetEndpoint } from './protocol.ts';
 
 const NEWLINE = 0x0a;
@@ -14,7 +18,8 @@ export interface StreamOptions {
   url: URL;
   agent: http.Agent;
   body: Buffer;
-  eventOffsetsMs: number[];
+  /** When each event left the simulator; without it, events are counted, not timed. */
+  schedule: EventSchedule | undefined;
   timeoutMs: number;
   /** Called once when the first event has fully arrived (used to hold streams open). */
   onFirstEvent?: () => void;
@@ -66,31 +71,44 @@ export function runStream(o: StreamOptions): Promise<StreamSample> {
           res.on('end', () => done(`HTTP ${status}: ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`));
           return;
         }
+        const matcher = o.schedule ? new EventMatcher(o.schedule) : undefined;
+        // The unfinished tail of the last event, when it is being timed (events are small).
+        let partial = '';
         res.on('data', (chunk: Buffer) => {
           const now = performance.now() - start;
           if (ttfb < 0) ttfb = now;
-          let found = 0;
-          let from = 0;
-          if (lastByteWasNewline && chunk[0] === NEWLINE) {
-            found++;
-            from = 1;
+          const before = events;
+          if (matcher) {
+            const text = partial + chunk.toString('latin1');
+            let from = 0;
+            for (;;) {
+              const at = text.indexOf('\n\n', from);
+              if (at < 0) break;
+              const { type, index } = describeEvent(text.slice(from, at));
+              const scheduled = matcher.offsetOf(type, index);
+              if (scheduled !== undefined) lags.push(round3(now - scheduled));
+              events++;
+              from = at + 2;
+            }
+            partial = text.slice(from);
+          } else {
+            let from = 0;
+            if (lastByteWasNewline && chunk[0] === NEWLINE) {
+              events++;
+              from = 1;
+            }
+            for (;;) {
+              const at = chunk.indexOf('\n\n', from);
+              if (at < 0) break;
+              events++;
+              from = at + 2;
+            }
+            lastByteWasNewline = chunk[chunk.length - 1] === NEWLINE;
           }
-          for (;;) {
-            const at = chunk.indexOf('\n\n', from);
-            if (at < 0) break;
-            found++;
-            from = at + 2;
-          }
-          lastByteWasNewline = chunk[chunk.length - 1] === NEWLINE;
-          if (found === 0) return;
+          if (events === before) return;
           if (lastEventAt >= 0 && now - lastEventAt > maxGap) maxGap = now - lastEventAt;
           lastEventAt = now;
-          for (let i = 0; i < found; i++) {
-            const scheduled = o.eventOffsetsMs[events];
-            if (scheduled !== undefined) lags.push(round3(now - scheduled));
-            events++;
-          }
-          if (events === found) o.onFirstEvent?.();
+          if (before === 0) o.onFirstEvent?.();
         });
         res.on('end', () => done());
         res.on('error', (err) => done(err.message));

@@ -52,7 +52,7 @@ export async function validateTargets(ctx: PhaseContext, targets: TargetMeasurem
       body: ctx.body,
       concurrency: 1,
       streamsPerSlot: 1,
-      eventOffsetsMs: script.eventOffsetsMs,
+      schedule: script.schedule,
       staggerMs: 0,
       timeoutMs: ctx.plan.streamTimeoutMs,
     });
@@ -61,8 +61,8 @@ export async function validateTargets(ctx: PhaseContext, targets: TargetMeasurem
       t.state = 'failed';
       t.reason = `validation stream failed: ${s?.error ?? 'no sample'}`;
     } else if (s.events !== script.eventOffsetsMs.length) {
-      // Still measurable, but the per-event figures pair events by position; say so.
-      t.reason = `delivered ${s.events} events where the simulator sent ${script.eventOffsetsMs.length}`;
+      // Still measurable (events are matched by kind, not position), but worth knowing.
+      t.reason = `delivers ${s.events} SSE events where the simulator sent ${script.eventOffsetsMs.length}`;
     }
     ctx.progress.step(`validate ${t.definition.id}: ${t.state === 'ok' ? `ok, ttfb ${ms(s?.ttfbMs ?? NaN)}` : t.reason}`);
     if (t.state !== 'ok') await t.running?.stop();
@@ -82,7 +82,7 @@ export async function warmUp(ctx: PhaseContext, targets: TargetMeasurements[]): 
       body: ctx.body,
       concurrency: ctx.plan.warmupConcurrency,
       streamsPerSlot: 2,
-      eventOffsetsMs: script.eventOffsetsMs,
+      schedule: script.schedule,
       staggerMs: streamDurationMs(script),
       timeoutMs: ctx.plan.streamTimeoutMs,
     });
@@ -178,7 +178,7 @@ export async function measureLatency(ctx: PhaseContext, targets: TargetMeasureme
           body: ctx.body,
           concurrency: level.concurrency,
           streamsPerSlot: level.streamsPerSlot,
-          eventOffsetsMs: script.eventOffsetsMs,
+          schedule: script.schedule,
           staggerMs: streamDurationMs(script),
           timeoutMs: ctx.plan.streamTimeoutMs,
         });

@@ -63,10 +63,28 @@ export interface Emission {
   text: string;
 }
 
+/**
+ * When each event is scheduled to leave the simulator, keyed by what the event is rather than
+ * by its position: a proxy may add events (a masker flushing held-back text as an extra
+ * delta), and positional matching would then compare every later event with the wrong time.
+ */
+export interface EventSchedule {
+  /** eventKey(type, index, ordinal) -> offset in ms from the request's arrival. */
+  offsetsMs: Record<string, number>;
+  /** `${type}/${index}` -> how many events of that kind the script has (for clamping extras). */
+  counts: Record<string, number>;
+}
+
 export interface StreamScript {
   emissions: Emission[];
   /** For every SSE event, in order, the time it was scheduled to leave the simulator. */
   eventOffsetsMs: number[];
+  schedule: EventSchedule;
+}
+
+/** The ordinal-th event of this type in content block `index` (-1 for message-level events). */
+export function eventKey(type: string, index: number, ordinal: number): string {
+  return `${type}/${index}/${ordinal}`;
 }
 
 const WORDS = 'the quick brown fox jumps over a lazy dog while streaming tokens arrive in order '.repeat(4);
@@ -86,12 +104,17 @@ function filler(chars: number, seed: number): string {
 export function buildStreamScript(s: Scenario, model = 'claude-sonnet-4-5'): StreamScript {
   const emissions: Emission[] = [];
   const eventOffsetsMs: number[] = [];
+  const schedule: EventSchedule = { offsetsMs: {}, counts: {} };
   let pending: string[] = [];
   let clock = s.ttfbMs;
 
-  const emit = (type: string, data: unknown): void => {
+  const emit = (type: string, data: { type: string; index?: number; [field: string]: unknown }): void => {
     pending.push(sse(type, data));
     eventOffsetsMs.push(clock);
+    const kind = `${type}/${data.index ?? -1}`;
+    const ordinal = schedule.counts[kind] ?? 0;
+    schedule.counts[kind] = ordinal + 1;
+    schedule.offsetsMs[eventKey(type, data.index ?? -1, ordinal)] = clock;
   };
   const flush = (): void => {
     if (pending.length > 0) emissions.push({ atMs: clock, text: pending.join('') });
@@ -163,7 +186,7 @@ export function buildStreamScript(s: Scenario, model = 'claude-sonnet-4-5'): Str
   });
   emit('message_stop', { type: 'message_stop' });
   flush();
-  return { emissions, eventOffsetsMs };
+  return { emissions, eventOffsetsMs, schedule };
 }
 
 /** A Messages API request body of roughly `approxBytes`, as an agent resending history sends. */
