@@ -73,6 +73,7 @@ export const ruleExamples: Record<string, RuleExamples> = {
     yes: [['https://acct.blob.core.windows.net/c?sv=2022-11-02&ss=b&sig=', `${gen(AN, 40)}%2B${gen(AN, 6)}%3D`, '&se=2030']],
     no: ['?sig=abc&x=1'],
   },
+  'azure-ad-client-secret': { yes: [[`the value ${gen(AN, 3)}8`, `Q~${gen(B64U, 34)}`, '\n']], no: ['Q~ab', `the Q~${gen(AN, 34)}`] },
   'digitalocean-pat': { yes: [t(`dop_v1_${gen(HEX, 64)}`)], no: [`dop_v1_${gen(HEX, 32)}`] },
   'digitalocean-oauth-token': { yes: [t(`doo_v1_${gen(HEX, 64)}`)], no: [`doo_v1_${gen(HEX, 63)}`] },
   'digitalocean-refresh-token': { yes: [t(`dor_v1_${gen(HEX, 64)}`)], no: ['dor_v1_abc'] },

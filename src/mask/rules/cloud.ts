@@ -1,5 +1,5 @@
 /** Cloud platforms: AWS, Google Cloud, Azure, DigitalOcean and other infrastructure providers. */
-import { ALNUM, B64, B64URL, HEX, LOWER_ALNUM, UPPER_ALNUM, charset } from './charset.ts';
+import { ALNUM, B64, B64URL, DIGIT, HEX, LOWER_ALNUM, UPPER_ALNUM, charset } from './charset.ts';
 import { NAME_START, after, type Rule } from './rule.ts';
 import { assignmentRule, run, tokenRule } from './shapes.ts';
 
@@ -43,6 +43,9 @@ export const cloudRules: Rule[] = [
     redactFrom: 0,
     check: (v) => /%2[bBfF]|%3[dD]|[+/=]/.test(v) || v.length >= 43,
   }),
+  // Entra ID (Azure AD) client secrets: 3 characters, a digit, "Q~", 31-34 more. The part from
+  // "Q~" on is redacted (the 4 characters before it cannot be used alone).
+  tokenRule({ id: 'azure-ad-client-secret', keywords: ['Q~'], then: [run(charset('A-Za-z0-9_~.-'), 31, 34)], start: after(DIGIT) }),
   tokenRule({ id: 'digitalocean-pat', keywords: ['dop_v1_'], then: [run(HEX, 64)] }),
   tokenRule({ id: 'digitalocean-oauth-token', keywords: ['doo_v1_'], then: [run(HEX, 64)] }),
   tokenRule({ id: 'digitalocean-refresh-token', keywords: ['dor_v1_'], then: [run(HEX, 64)] }),
