@@ -162,7 +162,9 @@ class SseMasker {
     try {
       event = JSON.parse(dataText(buf, from, to, this.decoder));
     } catch {
-      return undefined; // not JSON: not an event the masker knows
+      // Not JSON: an event the masker does not know passes; a content delta that cannot be
+      // read cannot be checked, so it is dropped rather than sent unchecked.
+      return this.data.lines > 0 && startsWithBytes(buf, this.data.start, DELTA) ? DROPPED : undefined;
     }
     if (event === null || typeof event !== 'object') return undefined;
     const index = event.index;

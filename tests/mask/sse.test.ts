@@ -175,3 +175,11 @@ test('property: a message with thinking, text and tool use blocks, chunked anywh
     { numRuns: 200 },
   );
 });
+
+test('a content delta that is not valid JSON is dropped, not sent unchecked', async () => {
+  const broken = `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"${github}\n\n`;
+  const input = messageStart() + blockStart(0, { type: 'text', text: '' }) + broken + blockStop(0) + messageStop();
+  const out = text(await run(masker.sse(() => {}), [bytes(input)]));
+  assert.ok(!out.includes(github));
+  assert.ok(out.endsWith(blockStop(0) + messageStop()));
+});
