@@ -47,8 +47,21 @@ test('mask: the secret is replaced in a re-serialized body; the parsed input is 
   assert.equal(scan.action, 'mask');
   const forwarded = JSON.parse(new TextDecoder().decode(scan.body));
   assert.equal(forwarded.messages[2].content[0].content[0].text, 'GITHUB_TOKEN=[REDACTED:github-pat]');
-  assert.equal(forwarded.messages[0].content, `old turn with ${stripe}`);
   assert.equal((body as any).messages[2].content[0].content[0].text, `GITHUB_TOKEN=${github}`);
+});
+
+test('mask: secrets in earlier user turns, resent with the history, are masked again but reported once', () => {
+  const scan = masker.request(request(), 'ci');
+  const forwarded = JSON.parse(new TextDecoder().decode(scan.body));
+  assert.equal(forwarded.messages[0].content, 'old turn with [REDACTED:stripe-secret-key]');
+  assert.deepEqual(scan.findings.map((f) => f.rule), ['github-pat']);
+});
+
+test('mask: a request whose only secret is in an earlier turn is still forwarded masked', () => {
+  const body = { messages: [{ role: 'user', content: `key ${stripe}` }, { role: 'assistant', content: 'ok' }, { role: 'user', content: 'thanks' }] };
+  const scan = masker.request(body, 'ci');
+  assert.deepEqual(scan.findings, []);
+  assert.equal(JSON.parse(new TextDecoder().decode(scan.body)).messages[0].content, 'key [REDACTED:stripe-secret-key]');
 });
 
 test('block: names the rule, never the secret', () => {
