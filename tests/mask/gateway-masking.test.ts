@@ -103,3 +103,15 @@ test('a prompt with a secret, where the policy blocks, is refused with a 400 nam
     },
   );
 });
+
+test('a prompt with a secret, where the policy masks, reaches the upstream masked', async () => {
+  const masking = await startCoreHarness({ parts: { masker: createMasker(config({ prompts: { '*': 'mask' } })), recorder } });
+  try {
+    const sdk = new Anthropic({ baseURL: masking.url, apiKey: masking.token, maxRetries: 0 });
+    await sdk.messages.create({ ...ask, messages: [{ role: 'user', content: `deploy with ${github}` }] });
+    const forwarded = JSON.parse(masking.upstream.calls.at(-1)!.body.toString());
+    assert.equal(forwarded.messages[0].content, 'deploy with [REDACTED:github-pat]');
+  } finally {
+    await masking.close();
+  }
+});
