@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: every test file under tests/ on Node's test runner, then the smoke suite inside
+// `npm test`: the type check, every test file under tests/ on Node's test runner, then the smoke suite inside
 // Bun's and Deno's own runners, then one closing line with the totals.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -40,6 +40,10 @@ const lastNumber = (text, pattern) => {
 const files = process.argv.length > 2 ? process.argv.slice(2) : testFiles(join(root, 'tests')).sort();
 const bin = (name) => join(root, 'node_modules/.bin', name);
 const results = [];
+if (process.argv.length <= 2) {
+  // Types are checked once for the whole tree; a type error fails the run like a failing test.
+  results.push(await run('typecheck', bin('tsc'), ['--noEmit', '-p', '.'], () => ({ passed: 0, failed: 0 })));
+}
 results.push(
   await run('node', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', ...files], (out) => ({
     passed: lastNumber(out, /^# pass (\d+)$/gm),

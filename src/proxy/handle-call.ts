@@ -60,7 +60,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
     const recordable = kind === 'messages';
     let identity: Identity | undefined;
     let grant: Grant | undefined;
-    let body = new Uint8Array(0);
+    let body: Uint8Array = new Uint8Array(0);
     const requestFindings: RedactionFinding[] = [];
     const start = (): ExchangeStart => ({
       id,
@@ -162,7 +162,7 @@ async function maskedMessage(
   const masked = masker.message(bytes, onFinding);
   observer.chunk(masked);
   observer.end('complete');
-  return new Response(masked, { status: response.status, headers });
+  return new Response(masked as Uint8Array<ArrayBuffer>, { status: response.status, headers });
 }
 
 function recordRejection(recorder: Recorder, start: ExchangeStart, error: GatewayError, findings: RedactionFinding[]): void {

@@ -5,7 +5,7 @@ import { startCoreHarness } from '../support/core-gateway.ts';
 
 const body = (stream: boolean) => JSON.stringify({ model: 'claude-sonnet-5-5', max_tokens: 64, stream, messages: [{ role: 'user', content: 'hi' }] });
 
-function post(url: string, token: string, payload: string | Uint8Array, init: RequestInit = {}): Promise<Response> {
+function post(url: string, token: string, payload: BodyInit, init: RequestInit = {}): Promise<Response> {
   return fetch(`${url}/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -114,7 +114,7 @@ test('an oversized body is refused with 413 before it is forwarded', async () =>
         c.close();
       },
     });
-    const streamed = await post(h.url, h.token, chunked as unknown as Uint8Array, { duplex: 'half' } as RequestInit);
+    const streamed = await post(h.url, h.token, chunked, { duplex: 'half' } as RequestInit);
     assert.equal(streamed.status, 413);
     assert.equal(h.upstream.calls.length, 0);
   } finally {

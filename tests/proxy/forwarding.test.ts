@@ -10,7 +10,7 @@ after(() => h.close());
 
 const streamBody = JSON.stringify({ model: 'claude-sonnet-5-5', max_tokens: 64, stream: true, messages: [{ role: 'user', content: 'hi' }] });
 
-function post(path: string, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<Response> {
+function post(path: string, body: BodyInit, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(h.url + path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', authorization: `Bearer ${h.token}`, ...headers },
