@@ -4,7 +4,7 @@
  */
 import type { MaskingConfig } from './config.ts';
 import type { RedactionFinding } from './finding.ts';
-import { maskMessageBody } from './message.ts';
+import { maskBatchResults, maskMessageBody } from './message.ts';
 import { type PromptAction, policyFor, scanRequest } from './request.ts';
 import { compileRuleset } from './ruleset.ts';
 import { maskSseStream } from './sse.ts';
@@ -21,6 +21,8 @@ export interface Masker {
   sse(onFinding: (f: RedactionFinding) => void): TransformStream<Uint8Array, Uint8Array>;
   /** Non-streaming Messages JSON body; returns the SAME Uint8Array when nothing changed. */
   message(body: Uint8Array, onFinding: (f: RedactionFinding) => void): Uint8Array;
+  /** Message batch results (JSONL); returns the SAME Uint8Array when nothing changed. */
+  batchResults(body: Uint8Array, onFinding: (f: RedactionFinding) => void): Uint8Array;
   /** Scans the new part of a parsed request body (latest user turn and its tool_result blocks). */
   request(
     body: unknown,
@@ -34,6 +36,7 @@ export function createMasker(config: MaskingConfig): Masker {
       enabled: false,
       sse: () => new TransformStream<Uint8Array, Uint8Array>(),
       message: (body) => body,
+      batchResults: (body) => body,
       request: () => ({ action: 'allow', findings: [] }),
     };
   }
@@ -42,6 +45,7 @@ export function createMasker(config: MaskingConfig): Masker {
     enabled: true,
     sse: (onFinding) => maskSseStream({ ruleset, holdbackCap: config.holdbackCap, onFinding }),
     message: (body, onFinding) => maskMessageBody(ruleset, body, onFinding),
+    batchResults: (body, onFinding) => maskBatchResults(ruleset, body, onFinding),
     request: (body, connection) => scanRequest(ruleset, body, policyFor(config.prompts, connection)),
   };
 }

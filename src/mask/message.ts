@@ -31,7 +31,35 @@ export function maskMessageBody(ruleset: Ruleset, body: Uint8Array, onFinding: (
   } catch {
     return body;
   }
-  if (!message || typeof message !== 'object' || !Array.isArray(message.content)) return body;
+  return maskMessage(ruleset, message, onFinding) ? encoder.encode(JSON.stringify(message)) : body;
+}
+
+/**
+ * Message batch results (JSONL, one `{custom_id, result: {type, message}}` a line): each
+ * succeeded message is masked like a single one; findings name the line's custom_id in `path`.
+ */
+export function maskBatchResults(ruleset: Ruleset, body: Uint8Array, onFinding: (f: RedactionFinding) => void): Uint8Array {
+  if (!mayContainSecrets(ruleset, body)) return body;
+  let changed = false;
+  const lines = decoder.decode(body).split('\n').map((line) => {
+    let entry: any;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      return line;
+    }
+    const message = entry?.result?.message;
+    const path = typeof entry?.custom_id === 'string' ? entry.custom_id : undefined;
+    if (!maskMessage(ruleset, message, (f) => onFinding(path === undefined ? f : { ...f, path }))) return line;
+    changed = true;
+    return JSON.stringify(entry);
+  });
+  return changed ? encoder.encode(lines.join('\n')) : body;
+}
+
+/** Masks a parsed message in place; returns whether anything changed. */
+function maskMessage(ruleset: Ruleset, message: any, onFinding: (f: RedactionFinding) => void): boolean {
+  if (!message || typeof message !== 'object' || !Array.isArray(message.content)) return false;
   let changed = false;
   message.content.forEach((block: any, index: number) => {
     if (!block || typeof block !== 'object') return;
@@ -52,5 +80,5 @@ export function maskMessageBody(ruleset: Ruleset, body: Uint8Array, onFinding: (
       }
     }
   });
-  return changed ? encoder.encode(JSON.stringify(message)) : body;
+  return changed;
 }

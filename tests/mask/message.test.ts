@@ -53,3 +53,21 @@ test('a body that escapes "/" as "\\/" is still scanned', () => {
   const out = decode(masker.message(body, () => {}));
   assert.equal(out.content[0].text, 'hook https://hooks.slack.com/services/[REDACTED:slack-webhook-url]');
 });
+
+test('batch results: each succeeded message is masked, other lines are left as they are', () => {
+  const lines = [
+    { custom_id: 'req-1', result: { type: 'succeeded', message: message([{ type: 'text', text: `key ${github}` }]) } },
+    { custom_id: 'req-2', result: { type: 'errored', error: { type: 'invalid_request_error' } } },
+    { custom_id: 'req-3', result: { type: 'succeeded', message: message([{ type: 'text', text: 'fine' }]) } },
+  ];
+  const body = new TextEncoder().encode(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const { findings, onFinding } = collector();
+  const out = new TextDecoder().decode(masker.batchResults(body, onFinding)).split('\n');
+  assert.equal(JSON.parse(out[0]!).result.message.content[0].text, 'key [REDACTED:github-pat]');
+  assert.equal(out[1], JSON.stringify(lines[1]));
+  assert.equal(out[2], JSON.stringify(lines[2]));
+  assert.equal(out[3], '');
+  assert.deepEqual(findings.map((f) => [f.rule, f.path, f.block]), [['github-pat', 'req-1', 0]]);
+  const clean = new TextEncoder().encode(JSON.stringify(lines[2]) + '\n');
+  assert.equal(masker.batchResults(clean, () => {}), clean);
+});
