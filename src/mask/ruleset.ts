@@ -58,6 +58,6 @@ function toPattern(entry: string): RegExp {
 
 export function compileRuleset(config: MaskingConfig): Ruleset {
   // Custom rules come first: an operator's rule wins over a built-in one at the same place.
-  const rules = [...config.customRules.map(customRule), ...builtinRules];
+  const rules = [...config.customRules.map((rule) => customRule(rule, config.holdbackCap)), ...builtinRules];
   return new Ruleset(rules, config.placeholder, config.allowlist);
 }

@@ -10,6 +10,7 @@
 import { entropy } from '../entropy.ts';
 import { ANYWHERE, type Rule } from './rule.ts';
 
+/** The window a custom rule decides on; at most half the hold-back cap, so the cap never cuts it. */
 export const CUSTOM_RULE_WINDOW = 256;
 
 export interface CustomRuleConfig {
@@ -19,22 +20,23 @@ export interface CustomRuleConfig {
   minEntropy?: number | undefined;
 }
 
-export function customRule(config: CustomRuleConfig): Rule {
+export function customRule(config: CustomRuleConfig, holdbackCap = Infinity): Rule {
   const pattern = new RegExp(config.pattern, 'yd');
+  const window = Math.min(CUSTOM_RULE_WINDOW, Math.floor(holdbackCap / 2));
   return {
     id: config.id,
     keywords: config.keywords,
     foldCase: false,
     start: ANYWHERE,
     match(r, kwStart) {
-      r.at(kwStart + CUSTOM_RULE_WINDOW - 1); // wait for the whole window (or the end of the text)
-      const window = r.slice(kwStart, kwStart + CUSTOM_RULE_WINDOW);
+      r.at(kwStart + window - 1); // wait for the whole window (or the end of the text)
+      const text = r.slice(kwStart, kwStart + window);
       pattern.lastIndex = 0;
-      const found = pattern.exec(window);
+      const found = pattern.exec(text);
       if (!found) return null;
       const [start, end] = found.indices?.[1] ?? found.indices?.[0] ?? [0, 0];
       if (end <= start) return null;
-      if (config.minEntropy !== undefined && entropy(window.slice(start, end)) < config.minEntropy) return null;
+      if (config.minEntropy !== undefined && entropy(text.slice(start, end)) < config.minEntropy) return null;
       return { start: kwStart + start, end: kwStart + end };
     },
   };
