@@ -169,14 +169,17 @@ export const ruleExamples: Record<string, RuleExamples> = {
   'bearer-token': { yes: [['Authorization: Bearer ', gen(AN, 40), '\n']], no: ['Authorization: Bearer token', 'the bearer of bad news'] },
   // Generic
   'generic-secret-assignment': {
-    yes: [['password = "', 'Xk9#mQ2$vL7p', '"'], ['API_SECRET: ', gen(AN, 24), '\n'], ['{"client_secret":"', gen(AN, 30), '"}'], ['export DB_PASSWORD=', `${gen(AN, 12)}!`, '\n']],
+    yes: [['password = "', 'Xk9#mQ2$vL7p', '"'], ['API_SECRET: ', gen(AN, 24), '\n'], ['{"client_secret":"', gen(AN, 30), '"}'], ['export DB_PASSWORD=', `${gen(AN, 12)}!`, '\n'],
+      ['Server=tcp:sql.internal;User ID=admin;Password=', 'Q8f!kz2Lm#9p', ';'], ['jdbc:mysql://db:3306/app?user=root&password=', `${gen(AN, 14)}9`, ''],
+      ['{"auths": {"registry.internal": {"auth": "', btoa(`ci:${gen(AN, 20)}`), '"}}}'], ['SIGNING_KEY=', gen(HEX, 64), '\n']],
     no: [
       'password = getPassword()', 'token: string;', 'PASSWORD=changeme', 'the password is hunter2', 'api_key = os.environ["API_KEY"]',
       'secret = config.secret', 'TOKEN_URL=https://auth.internal/token', 'source token: "github_webhook"',
       "GRANT_TYPE_REFRESH_TOKEN = 'refresh_token'", "TOKEN_ENDPOINT = '/v1/oauth/token'", 'input_tokens: u?.input_tokens ?? 0',
       "INPUT_TOKENS = 'gen_ai.usage.input_tokens'", "APIKeyScopeMissingError._errorName = 'BetaAPIKeyScopeMissingError'",
       '"tokenizer": "cl100k_base"', 'const workSecret = opts?.workSecret || readEnv()', 'const TOKEN_STRINGS = "[A-Za-z0-9._~+/-]+=*";',
-      '"Unexpected_token_1012": "Neočekávaný token. Očekává se znak {."',
+      '"Unexpected_token_1012": "Neočekávaný token. Očekává se znak {."', '"authorization": "Bearer"', 'auth: true', "OAUTH_URL = 'x1'",
+      'usage:{prompt_tokens:a.x_groq.usage.prompt_tokens||0,', 'prompt_tokens:e.usage.inputTokens+n+s,',
     ],
   },
 };

@@ -13,14 +13,17 @@ const VALUE_MAX = 200;
 const VALUE_MIN = 8;
 const MIN_ENTROPY = 3;
 /** Unquoted values: printable ASCII without separators, brackets or quotes. */
-const BARE_VALUE = charset('A-Za-z0-9!#$%*+./:=?@^_|~-');
+const BARE_VALUE = charset('A-Za-z0-9!#$%*+./:=?@^_~-');
 /** What may follow an unquoted value; anything else (a call, an index) means code. */
 const BARE_END = charset(' \t\r\n,;)}]&\\"\'`');
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
+/** Starts like an expression on an object: `e.usage.inputTokens+n`, `cfg.key`. */
+const MEMBER_ACCESS = /^[A-Za-z_$][\w$]*\.[A-Za-z_$]/;
 
 export const GENERIC_KEYWORDS = [
-  'password', 'passwd', 'pwd', 'secret', 'token', 'api_key', 'apikey', 'api-key',
-  'access_key', 'accesskey', 'auth_key', 'private_key', 'credential',
+  'password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'api_key', 'apikey', 'api-key',
+  'access_key', 'accesskey', 'auth_key', 'private_key', 'signing_key', 'encryption_key',
+  'master_key', 'credential', 'auth',
 ];
 
 function readValue(r: Reader, start: number, quote: number): number {
@@ -68,7 +71,7 @@ export function looksLikeWords(value: string): boolean {
 export function looksRandom(value: string, quoted: boolean): boolean {
   if (value.length < VALUE_MIN || entropy(value) < MIN_ENTROPY || characterKinds(value) < 2) return false;
   if (value.startsWith('$') || value.includes('://') || looksLikeWords(value)) return false;
-  if (!quoted && value.includes('?.')) return false; // optional chaining: code
+  if (!quoted && (value.includes('?.') || MEMBER_ACCESS.test(value))) return false; // code: a.b.c, a?.b
   if (/[[\]{}()]/.test(value)) return false; // a pattern or an expression
   if (value.split(/\s+/).length >= 3 || /^\p{L}+(\s+[\p{L}.,;!?]+)+$/u.test(value)) return false; // a phrase
   // A bare name (`secret = config.secret`, `password = userPassword`) is a variable, not a value.
