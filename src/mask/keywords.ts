@@ -78,8 +78,11 @@ export class KeywordAutomaton {
           children[state]!.set(c, next);
         }
         state = next;
-        const exact = kw.foldCase ? null : kw.text.slice(0, i + 1);
-        prefixes[state]!.set(`${startIds.get(kw.start)}\0${exact}`, { start: kw.start, exact });
+        // Only a proper prefix is still forming; a whole keyword is already a hit.
+        if (i + 1 < kw.length) {
+          const exact = kw.foldCase ? null : kw.text.slice(0, i + 1);
+          prefixes[state]!.set(`${startIds.get(kw.start)}\0${exact}`, { start: kw.start, exact });
+        }
       }
       own[state]!.push(index);
     });

@@ -210,8 +210,13 @@ export class Redactor {
 
     let releaseTo = end;
     if (!final) {
-      const head = this.queue[this.queueHead];
-      if (head) releaseTo = Math.min(releaseTo, head.kwStart);
+      // Up to where the undecided candidates' spans could start (after their keyword for
+      // rules that never redact it).
+      const rules = this.ruleset.rules;
+      for (let i = this.queueHead; i < this.queue.length; i++) {
+        const candidate = this.queue[i]!;
+        releaseTo = Math.min(releaseTo, rules[candidate.rule]!.redactsAfterKeyword ? candidate.kwEnd : candidate.kwStart);
+      }
       const hold = this.state === 0 ? 0 : this.ruleset.automaton.holdback(this.state, end, this.charAt);
       releaseTo = Math.min(releaseTo, end - hold);
       if (end > 0 && isHighSurrogate(this.ring[(end - 1) & RING_MASK]!)) releaseTo = Math.min(releaseTo, end - 1);
@@ -294,7 +299,9 @@ export class Redactor {
       if (!span) continue;
       const start = span.start + base;
       const stop = span.end + base;
-      if (start < this.lastEnd || stop <= start || start < head.kwStart) continue;
+      // A span may not reach back over text already released: before its keyword, or into the
+      // keyword of a rule that promised not to cover it.
+      if (start < this.lastEnd || stop <= start || start < (rule.redactsAfterKeyword ? head.kwEnd : head.kwStart)) continue;
       const original = this.buf.slice(span.start, span.end);
       if (!this.ruleset.accepts(original)) continue;
       this.accept(head.rule, start, stop, original, false);
@@ -308,7 +315,8 @@ export class Redactor {
     this.dequeue();
     let stop = end;
     if (isHighSurrogate(this.ring[(end - 1) & RING_MASK]!)) stop--;
-    const start = Math.max(head.kwStart, this.lastEnd);
+    const rule = this.ruleset.rules[head.rule]!;
+    const start = Math.max(rule.redactsAfterKeyword ? head.kwEnd : head.kwStart, this.lastEnd, this.released);
     if (stop <= start) return;
     this.accept(head.rule, start, stop, this.buf.slice(start - this.base, stop - this.base), true);
     this.swallowing = { rule: head.rule, start: stop, original: '' };

@@ -45,6 +45,13 @@ test('only a trailing fragment that could start a keyword is held', () => {
   assert.equal(redactor.held, 0);
 });
 
+test('the name of an assignment is released at once; only its value waits', () => {
+  const redactor = new Redactor(ruleset, 4096, () => {});
+  assert.equal(redactor.push('export DB_PASSWORD ='), 'export DB_PASSWORD');
+  assert.equal(redactor.push(' Xk9#mQ2'), '');
+  assert.equal(redactor.push('$vL7p\n'), ' = [REDACTED:generic-secret-assignment]\n');
+});
+
 test('a high surrogate at the end of a piece waits for its low half', () => {
   const redactor = new Redactor(ruleset, 4096, () => {});
   const emoji = '😀';

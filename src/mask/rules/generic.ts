@@ -89,6 +89,7 @@ export function genericAssignmentRule(startsSpecificToken: (value: string) => bo
     keywords: GENERIC_KEYWORDS,
     foldCase: true,
     start: NAME_START,
+    redactsAfterKeyword: true,
     match(r, _kwStart, kwEnd): Span | null {
       // "tokenizer", "secretary": the keyword begins a longer word ("tokens", "secrets" still count).
       const next = r.at(kwEnd);

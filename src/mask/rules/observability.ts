@@ -15,6 +15,7 @@ const sentryDsn: Rule = {
   keywords: ['://'],
   foldCase: false,
   start: ANYWHERE,
+  redactsAfterKeyword: true,
   match(r: Reader, _kwStart, kwEnd) {
     let n = 0;
     while (n <= 32 && HEX(r.at(kwEnd + n))) n++;

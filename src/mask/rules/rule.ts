@@ -47,6 +47,11 @@ export interface Rule {
    */
   match(reader: Reader, kwStart: number, kwEnd: number): Span | null;
   /**
+   * The span never covers the keyword (`NAME = value` redacts the value): the keyword's text
+   * can be released while the rule is still undecided.
+   */
+  readonly redactsAfterKeyword?: boolean;
+  /**
    * Characters that may continue the secret after the hold-back cap forced a decision: they
    * are dropped until another character comes. Defaults to TOKEN_CONTINUATION.
    */

@@ -60,6 +60,7 @@ export function tokenRule(spec: TokenSpec): Rule {
     keywords: spec.keywords,
     foldCase: spec.foldCase ?? false,
     start: spec.start ?? WORD_START,
+    redactsAfterKeyword: spec.redactFrom !== undefined,
     match(r, kwStart, kwEnd): Span | null {
       const starts: number[] = [];
       const stop = readSegments(r, kwEnd, spec.then, starts);
@@ -133,6 +134,7 @@ export function assignmentRule(spec: AssignmentSpec): Rule {
     keywords: spec.keywords,
     foldCase: true,
     start: NAME_START,
+    redactsAfterKeyword: true,
     match(r, _kwStart, kwEnd): Span | null {
       const assignment = readAssignment(r, kwEnd);
       if (!assignment) return null;

@@ -28,6 +28,7 @@ function urlPassword(id: string, schemes: (scheme: string) => boolean): Rule {
     keywords: ['://'],
     foldCase: false,
     start: ANYWHERE,
+    redactsAfterKeyword: true,
     match(r, kwStart, kwEnd) {
       if (!schemes(readScheme(r, kwStart))) return null;
       let pos = kwEnd;
