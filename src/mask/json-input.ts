@@ -26,11 +26,6 @@ export class JsonInputMasker {
     private readonly onFinding: (finding: JsonStringFinding) => void,
   ) {}
 
-  /** Whether string text is held back, so a following fragment cannot pass through as it is. */
-  get holding(): boolean {
-    return this.escape !== '' || (this.redactor !== null && this.redactor.held > 0);
-  }
-
   push(fragment: string): string {
     let out = '';
     let decoded = '';

@@ -244,9 +244,10 @@ class SseMasker {
     return rest ? [rest, buf.subarray(from, to)] : undefined;
   }
 
+  /** The block's masker; a delta of another kind than the block had so far gets a fresh one (never unmasked). */
   private block(index: number, kind: Block['kind']): Block {
     let block = this.blocks.get(index);
-    if (!block) {
+    if (!block || block.kind !== kind) {
       const { ruleset, holdbackCap } = this.options;
       if (kind === 'json') {
         block = { kind, masker: new JsonInputMasker(ruleset, holdbackCap, (f) => this.found(index, f, 'redacted')) };
