@@ -100,6 +100,14 @@ export interface RecordedFinding {
   block?: number;
   start: number;
   end: number;
+  /** 'noted': seen in a thinking block, which passes byte-exact, so recorded but not changed. */
+  kind?: 'noted';
+  /** In tool input or request JSON: which string of the JSON text the offsets are in. */
+  string?: number;
+  /** For request findings: where in the request body, e.g. "messages[4].content[1].content". */
+  path?: string;
+  /** The hold-back cap forced the decision; the span covers what had arrived by then. */
+  truncated?: true;
   sha256: string;
   /** Compact JWE of the original; absent when no seal key is configured. */
   sealed?: string;

@@ -78,3 +78,27 @@ test('a redacted secret is stored sealed only, and scribe reveal opens it from t
   assert.equal(code, 0);
   assert.match(out, new RegExp(`^${exchange}\\tgithub-pat\\tresponse block 0 \\d+-\\d+\\t${github}\\n$`));
 });
+
+test('a secret in thinking is recorded as noted, and one in tool input names its JSON string', async () => {
+  const thinking = { type: 'thinking' as const, thinking: `I saw ${github} in the context.`, signature: 'c2lnbmF0dXJl' };
+  const tool = { type: 'tool_use' as const, id: 'toolu_9', name: 'deploy', input: { env: 'prod', token: github } };
+  harness.upstream.next({ reply: { blocks: [thinking, tool], deltaSize: 6 } });
+  const response = await fetch(`${harness.url}/v1/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${harness.token}`, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify({ model: 'claude-sonnet-5-5', max_tokens: 64, stream: true, messages: [{ role: 'user', content: 'deploy' }] }),
+  });
+  const exchange = response.headers.get('x-scribe-exchange-id')!;
+  await response.text();
+  let record;
+  for (let i = 0; i < 500 && !record; i++) {
+    await recorder.flush();
+    [record] = (await storedRecords(store)).filter((r) => r.id === exchange);
+    if (!record) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.ok(record, 'the exchange was recorded');
+  const byBlock = new Map(record.findings.map((f) => [f.block, f]));
+  assert.equal(byBlock.get(0)?.kind, 'noted');
+  assert.equal(byBlock.get(1)?.kind, undefined);
+  assert.equal(typeof byBlock.get(1)?.string, 'number');
+});
