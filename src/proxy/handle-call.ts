@@ -10,6 +10,7 @@ import { GatewayError, errorBody } from '../http/errors.ts';
 import { readBody } from '../http/body.ts';
 import { forwardableRequestHeaders, forwardableResponseHeaders, recordableRequestHeaders } from '../http/headers.ts';
 import { relay } from '../stream/relay.ts';
+import { rewriteJsonLines } from '../stream/jsonl-lines.ts';
 import { callFacts, parseJsonBody } from './call-facts.ts';
 import { observeExchange } from './exchange-observer.ts';
 import { fetchUpstream } from './fetch-upstream.ts';
@@ -19,6 +20,7 @@ import type { RouteKind } from './routes.ts';
 export interface CallMasker {
   sse(onFinding: (finding: RedactionFinding) => void): TransformStream<Uint8Array, Uint8Array>;
   message(body: Uint8Array, onFinding: (finding: RedactionFinding) => void): Uint8Array;
+  batchResults(body: Uint8Array, onFinding: (finding: RedactionFinding) => void): Uint8Array;
   request(body: unknown, connection: string): {
     action: 'allow' | 'mask' | 'block';
     findings: RedactionFinding[];
@@ -129,11 +131,18 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
     }
     const isSse = (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
     const masker = recordable && response.ok ? deps.masker : undefined;
+    const batchResults = kind === 'batches' && call.path.endsWith('/results');
+    const noteBatchFinding = (finding: RedactionFinding): void =>
+      deps.log.log('info', 'redacted in batch results', { exchange: id, rule: finding.rule });
 
     if (masker && !isSse) {
       return maskedMessage(response, masker, onFinding, observer, headers);
     }
-    const source = masker ? response.body.pipeThrough(masker.sse(onFinding)) : response.body;
+    const source = masker
+      ? response.body.pipeThrough(masker.sse(onFinding))
+      : batchResults && response.ok && deps.masker
+        ? response.body.pipeThrough(rewriteJsonLines((lines) => deps.masker!.batchResults(lines, noteBatchFinding)))
+        : response.body;
     const stream = relay(source, {
       idleTimeoutMs: deps.server.idleTimeoutMs,
       abortUpstream: abort,

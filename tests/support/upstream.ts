@@ -132,7 +132,7 @@ async function route(
   }
   const modelMatch = /^\/v1\/models\/([^/]+)$/.exec(path);
   if (method === 'GET' && modelMatch) return sendJson(res, 200, model(decodeURIComponent(modelMatch[1] as string)), write);
-  if (path.startsWith('/v1/messages/batches')) return batches(method, path, request, res, write);
+  if (path.startsWith('/v1/messages/batches')) return batches(method, path, request, res, write, scenario.reply ?? DEFAULT_REPLY);
   return sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: `test upstream has no ${method} ${path}` } }, write);
 }
 
@@ -157,7 +157,7 @@ async function stream(res: ServerResponse, reply: Reply, scenario: Scenario, wri
   res.end();
 }
 
-function batches(method: string, path: string, request: Record<string, unknown> | undefined, res: ServerResponse, write: (chunk: string) => void): void {
+function batches(method: string, path: string, request: Record<string, unknown> | undefined, res: ServerResponse, write: (chunk: string) => void, reply: Reply): void {
   const batch = (id: string, status = 'in_progress') => ({
     id, type: 'message_batch', processing_status: status,
     request_counts: { processing: 1, succeeded: 0, errored: 0, canceled: 0, expired: 0 },
@@ -172,7 +172,12 @@ function batches(method: string, path: string, request: Record<string, unknown> 
   if (method === 'GET' && path === '/v1/messages/batches') return sendJson(res, 200, { data: [batch('msgbatch_test1')], has_more: false, first_id: 'msgbatch_test1', last_id: 'msgbatch_test1' }, write);
   if (method === 'GET' && path.endsWith('/results')) {
     res.writeHead(200, { 'content-type': 'application/x-jsonl' });
-    write(JSON.stringify({ custom_id: 'one', result: { type: 'succeeded', message: messageJson(DEFAULT_REPLY) } }) + '\n');
+    // Three results, the middle one written in two pieces, as a large body arrives.
+    const line = (id: string) => JSON.stringify({ custom_id: id, result: { type: 'succeeded', message: messageJson(reply) } }) + '\n';
+    write(line('one'));
+    const two = line('two');
+    write(two.slice(0, two.length >> 1));
+    write(two.slice(two.length >> 1) + line('three'));
     res.end();
     return;
   }
