@@ -42,13 +42,15 @@ export function runStream(o: StreamOptions): Promise<StreamSample> {
     let status = 0;
     const lags: number[] = [];
     let settled = false;
+    // With a schedule, a stream only counts as complete if it reached message_stop.
+    let complete = !o.schedule;
 
     const done = (error?: string): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       const sample: StreamSample = {
-        ok: !error && status === 200 && events > 0,
+        ok: !error && status === 200 && events > 0 && complete,
         status,
         ttfbMs: round3(ttfb),
         totalMs: round3(performance.now() - start),
@@ -57,6 +59,7 @@ export function runStream(o: StreamOptions): Promise<StreamSample> {
         maxGapMs: round3(maxGap),
       };
       if (error) sample.error = error;
+      else if (!complete && status === 200) sample.error = `stream ended after ${events} events without message_stop`;
       resolve(sample);
     };
 
@@ -87,6 +90,7 @@ export function runStream(o: StreamOptions): Promise<StreamSample> {
               const { type, index } = describeEvent(text.slice(from, at));
               const scheduled = matcher.offsetOf(type, index);
               if (scheduled !== undefined) lags.push(round3(now - scheduled));
+              if (type === 'message_stop') complete = true;
               events++;
               from = at + 2;
             }
