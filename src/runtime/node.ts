@@ -4,6 +4,16 @@ import type { Server } from 'node:http';
 import { announceListening, boot } from '../lifecycle/boot.ts';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * @hono/node-server probes a streamed body before sending headers: when the first chunk is
+ * ready but the second is not, it waits a timer tick (about 1 ms) to see whether the body is
+ * short enough for a content-length. A body declared chunked goes out at once.
+ */
+function declareChunked(response: Response): Response {
+  if (response.body !== null && !response.headers.has('content-length')) response.headers.set('transfer-encoding', 'chunked');
+  return response;
+}
+
 export async function runNode(): Promise<number> {
   const booted = await boot(process.env);
   if (!booted) return 1;
@@ -11,7 +21,7 @@ export async function runNode(): Promise<number> {
   // Node's 16 KiB header limit would answer an oversized token with a bare 431; at 64 KiB the
   // gateway itself refuses it with an Anthropic-shaped 401.
   const server = serve({
-    fetch: gateway.fetch,
+    fetch: (request) => gateway.fetch(request).then(declareChunked),
     port: config.server.port,
     hostname: config.server.host,
     serverOptions: { maxHeaderSize: 64 * 1024 },
