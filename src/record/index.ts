@@ -48,6 +48,13 @@ export interface ScribeRecorder extends Recorder {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const BUILD_SLICE_MS = 1;
+
+function capturedBytes(capture: ExchangeCapture): number {
+  let bytes = capture.start.request.body.byteLength;
+  for (const chunk of capture.chunks) bytes += chunk.bytes.byteLength;
+  return bytes;
+}
 
 /** Exchanges running longer than this are journaled while in flight, every interval. */
 const JOURNAL_AFTER_MS = 1000;
@@ -58,6 +65,10 @@ class SpoolingRecorder implements ScribeRecorder {
   private readonly chain: RecordChain;
   private readonly batcher: Batcher;
   private building: Promise<void> = Promise.resolve();
+  /** Ended exchanges waiting for their records to be built, in the order they ended. */
+  private readonly toBuild: ExchangeCapture[] = [];
+  private toBuildBytes = 0;
+  private draining = false;
   private spoolFailing = false;
   private closed = false;
   private counts = { begun: 0, recorded: 0, unrecorded: 0, spooledBatches: 0 };
@@ -123,13 +134,12 @@ class SpoolingRecorder implements ScribeRecorder {
       this.log(`recording: recovering exchange ${id}, in flight when the gateway stopped`);
       this.journaled.set(id, { progress: { started: true, response: true, chunks: got.chunks.length }, writing: Promise.resolve() });
       this.counts.begun++;
-      const capture = ExchangeCapture.recovered(got.start, got, () => {});
-      this.building = this.building.then(() => this.record(capture));
+      this.enqueue(ExchangeCapture.recovered(got.start, got, () => {}));
     }
   }
 
   private full(): boolean {
-    return this.spoolFailing || this.spool.pendingBytes() + this.batcher.bufferedBytes() >= this.config.spoolMaxBytes;
+    return this.spoolFailing || this.spool.pendingBytes() + this.batcher.bufferedBytes() + this.toBuildBytes >= this.config.spoolMaxBytes;
   }
 
   accepting(): boolean {
@@ -146,11 +156,43 @@ class SpoolingRecorder implements ScribeRecorder {
     this.counts.begun++;
     const capture = new ExchangeCapture(start, (ended) => {
       this.live.delete(ended);
-      // Off the hot path, and in the order exchanges ended: a parent is built before its child.
-      this.building = this.building.then(() => sleep(0)).then(() => this.record(ended));
+      this.enqueue(ended);
     });
     this.live.add(capture);
     return capture;
+  }
+
+  /**
+   * Queues an ended exchange for building, off the hot path and in the order exchanges ended
+   * (a parent is built before its child). Its bytes count against the spool's bound, so a
+   * gateway that serves faster than it can record fails open or closed instead of growing.
+   */
+  private enqueue(capture: ExchangeCapture): void {
+    this.toBuild.push(capture);
+    this.toBuildBytes += capturedBytes(capture);
+    if (!this.draining) this.building = this.drain();
+  }
+
+  /**
+   * Builds queued records in slices of about a millisecond, yielding to the event loop
+   * between slices so streams in progress are never held up for long.
+   */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      await sleep(0);
+      let sliceStart = performance.now();
+      for (let capture = this.toBuild.shift(); capture; capture = this.toBuild.shift()) {
+        await this.record(capture);
+        this.toBuildBytes -= capturedBytes(capture);
+        if (performance.now() - sliceStart >= BUILD_SLICE_MS) {
+          await sleep(0);
+          sliceStart = performance.now();
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
   private async record(capture: ExchangeCapture): Promise<void> {

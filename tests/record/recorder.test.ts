@@ -188,3 +188,23 @@ test('with the gateway sealer, an auditor holding the private key opens the seal
   assert.equal(await openSealed(await exportJWK(privateKey), sealed), secret);
   assert.ok(!(await storedText(config.store)).includes(secret));
 });
+
+test('ended exchanges still waiting to be built count against the spool bound', async () => {
+  const root = await tempDir('build-queue');
+  const recorder = await createRecorder(configFor(root, { whenFull: 'closed', spoolMaxBytes: 20_000 }), { log: () => {} });
+  try {
+    const body = { model: 'claude-sonnet-5-5', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] };
+    for (let i = 0; i < 6; i++) {
+      const exchange = recorder.begin(startOf(body));
+      exchange.response(200, new Headers({ 'content-type': 'text/event-stream' }));
+      exchange.chunk(new TextEncoder().encode(`event: ping\ndata: {"type":"ping","pad":"${'x'.repeat(4000)}"}\n\n`));
+      exchange.end('complete');
+    }
+    assert.equal(recorder.accepting(), false, 'six 4 KB exchanges queued in memory exceed a 20 KB bound');
+    await recorder.flush();
+    for (let i = 0; i < 200 && !recorder.accepting(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(recorder.accepting(), true, 'once built and stored they no longer count');
+  } finally {
+    await recorder.close();
+  }
+});
