@@ -8,6 +8,7 @@
 import { sha256Hex } from './hash.ts';
 import { applyDelta, diffHistory } from './history-delta.ts';
 import type { RecordedBody } from './record.ts';
+import { fromBase64, toBase64 } from './base64.ts';
 
 /** Where a reader finds what a body refers to. */
 export interface BodyContext {
@@ -36,19 +37,6 @@ export interface EncodedBody {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {

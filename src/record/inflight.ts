@@ -6,19 +6,7 @@
 import type { ExchangeCapture } from './exchange-capture.ts';
 import type { ExchangeStart } from './recorder.ts';
 import type { TimedChunk } from './sse-assembler.ts';
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
+import { fromBase64, toBase64 } from './base64.ts';
 
 /** How much of a capture is already in its journal. */
 export interface JournalProgress {
