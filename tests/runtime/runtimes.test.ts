@@ -70,6 +70,9 @@ for (const runtime of runtimes) {
       const sessions = await runScribe(['sessions', 'list', '--store', `file:${gateway.dataDir}/sessions`], {});
       assert.equal(sessions.code, 0, sessions.stderr);
       assert.match(sessions.stdout, /ci@example\.com/);
+      const logged = gateway.stderr();
+      assert.match(logged, /"msg":"exchange"/);
+      assert.ok(!logged.includes(upstream.apiKey) && !logged.includes(token), 'a credential reached the log');
     });
   });
 }
