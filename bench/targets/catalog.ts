@@ -11,6 +11,7 @@ export function allTargets(): TargetDefinition[] {
     directTarget,
     nginxTarget,
     scribeTarget('node', 'off'),
+    scribeTarget('node', 'record'),
     scribeTarget('node', 'on'),
     scribeTarget('bun', 'off'),
     scribeTarget('bun', 'on'),

@@ -1,4 +1,5 @@
-// Scribe itself, on each runtime, with masking and recording both off or both on.
+// Scribe itself, on each runtime, with masking and recording both off or both on, and on Node
+// with recording alone (what recording costs, apart from masking).
 // Entry points and environment follow the interface contract in /work/shared/DESIGN.md.
 
 import { execFile } from 'node:child_process';
@@ -11,7 +12,7 @@ import { anthropicHeaders, type TargetDefinition } from './target.ts';
 const run = promisify(execFile);
 
 export type ScribeRuntime = 'node' | 'bun' | 'deno';
-export type ScribeFeatures = 'off' | 'on';
+export type ScribeFeatures = 'off' | 'on' | 'record';
 
 const CLI = 'src/cli/scribe.mjs';
 
@@ -46,7 +47,7 @@ export function scribeTarget(runtime: ScribeRuntime, features: ScribeFeatures): 
   const id = `scribe-${runtime}-${features}`;
   return {
     id,
-    label: `Scribe ${runtime}, mask+record ${features}`,
+    label: features === 'record' ? `Scribe ${runtime}, record only` : `Scribe ${runtime}, mask+record ${features}`,
     unavailableReason: (root) => {
       if (!existsSync(join(root, entryFor(runtime)))) return `${entryFor(runtime)} does not exist yet`;
       if (runtime !== 'node' && !existsSync(join(root, CLI))) return `${CLI} (dev-token) does not exist yet`;
@@ -66,8 +67,8 @@ export function scribeTarget(runtime: ScribeRuntime, features: ScribeFeatures): 
         SCRIBE_DATA_DIR: join(dir, 'data'),
         SCRIBE_SPOOL_DIR: join(dir, 'spool'),
         SCRIBE_STORE: `file:${join(dir, 'store')}`,
-        SCRIBE_MASKING: features,
-        SCRIBE_RECORDING: features,
+        SCRIBE_MASKING: features === 'on' ? 'on' : 'off',
+        SCRIBE_RECORDING: features === 'off' ? 'off' : 'on',
         NODE_ENV: 'production',
         // Bun's fetch allows only 256 concurrent requests by default and queues the rest: a
         // gateway on Bun would stall its 257th open stream until one ends. Deployments need this
