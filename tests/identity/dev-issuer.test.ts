@@ -11,6 +11,7 @@ import { identityConfigSchema } from '../../src/identity/config.ts';
 import { createAuthenticator, devAudience, devIssuerName } from '../../src/identity/index.ts';
 import { runDevToken } from '../../src/cli/dev-token.ts';
 import { bearer, rejection } from './authenticator-fixture.ts';
+import { captureStdout } from '../support/capture-stdout.ts';
 
 async function withDataDir(run: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'scribe-identity-'));
@@ -93,19 +94,6 @@ describe('development issuer', () => {
 });
 
 describe('scribe dev-token', () => {
-  async function captureStdout(run: () => Promise<number>): Promise<{ code: number; out: string }> {
-    const write = process.stdout.write.bind(process.stdout);
-    let out = '';
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-      out += String(chunk);
-      return true;
-    }) as typeof process.stdout.write;
-    try {
-      return { code: await run(), out };
-    } finally {
-      process.stdout.write = write;
-    }
-  }
 
   test('prints a token the gateway with the same data directory accepts', async () => {
     await withDataDir(async (dataDir) => {

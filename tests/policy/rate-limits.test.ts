@@ -2,8 +2,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPolicy, policyConfigSchema } from '../../src/policy/index.ts';
-import { GatewayError } from '../../src/http/errors.ts';
 import { identity } from './identity-fixture.ts';
+import { refusal } from './refusal.ts';
 
 function clockedPolicy(rule: Record<string, unknown>) {
   const clock = { now: 1_000_000 };
@@ -13,22 +13,13 @@ function clockedPolicy(rule: Record<string, unknown>) {
 
 const call = { connection: 'default', path: '/v1/messages', model: 'claude-sonnet-4-5', maxTokens: 100 };
 
-function limited(run: () => unknown): GatewayError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof GatewayError);
-    return error;
-  }
-  assert.fail('the call was granted');
-}
 
 describe('requests per minute', () => {
   test('a minute\'s worth is granted, the next is 429 rate_limit_error with retry-after', () => {
     const { policy } = clockedPolicy({ requestsPerMinute: 3 });
     const caller = identity();
     for (let i = 0; i < 3; i++) policy.authorize(caller, call);
-    const error = limited(() => policy.authorize(caller, call));
+    const error = refusal(() => policy.authorize(caller, call));
     assert.equal(error.status, 429);
     assert.equal(error.type, 'rate_limit_error');
     assert.equal(error.headers['retry-after'], '20');
@@ -40,7 +31,7 @@ describe('requests per minute', () => {
     const caller = identity();
     for (let i = 0; i < 3; i++) policy.authorize(caller, call);
     clock.now += 19_000;
-    limited(() => policy.authorize(caller, call));
+    refusal(() => policy.authorize(caller, call));
     clock.now += 1_000;
     assert.equal(policy.authorize(caller, call).rule, 'limited');
   });
@@ -50,7 +41,7 @@ describe('requests per minute', () => {
     policy.authorize(identity({ subject: 'ada' }), call);
     assert.equal(policy.authorize(identity({ subject: 'grace' }), call).rule, 'limited');
     assert.equal(policy.authorize(identity({ subject: 'ada', issuer: 'https://token.actions.githubusercontent.com' }), call).rule, 'limited');
-    assert.equal(limited(() => policy.authorize(identity({ subject: 'ada' }), call)).status, 429);
+    assert.equal(refusal(() => policy.authorize(identity({ subject: 'ada' }), call)).status, 429);
   });
 });
 
@@ -60,7 +51,7 @@ describe('tokens per minute', () => {
     const caller = identity();
     const grant = policy.authorize(caller, call);
     policy.recordUsage(caller, grant, 9000); // 3000 over
-    const error = limited(() => policy.authorize(caller, call));
+    const error = refusal(() => policy.authorize(caller, call));
     assert.equal(error.status, 429);
     assert.equal(error.headers['retry-after'], '31');
     assert.match(error.message, /6000 tokens per minute/);
@@ -79,7 +70,7 @@ describe('tokens per minute', () => {
     const { policy, clock } = clockedPolicy({ tokensPerMinute: 600, requestsPerMinute: 1 });
     const caller = identity();
     policy.recordUsage(caller, { rule: 'limited' }, 700);
-    limited(() => policy.authorize(caller, call));
+    refusal(() => policy.authorize(caller, call));
     clock.now += 11_000; // 100 tokens of debt paid off at 10 per second
     assert.equal(policy.authorize(caller, call).rule, 'limited');
   });

@@ -3,8 +3,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPolicy, policyConfigSchema } from '../../src/policy/index.ts';
 import type { PolicyConfig } from '../../src/policy/config.ts';
-import { GatewayError } from '../../src/http/errors.ts';
 import { identity } from './identity-fixture.ts';
+import { refusal } from './refusal.ts';
 
 const policyOf = (rules: unknown[]) => createPolicy(policyConfigSchema.parse({ rules }) as PolicyConfig);
 const call = (fields: { connection?: string; model?: string; maxTokens?: number } = {}) => ({
@@ -14,15 +14,6 @@ const call = (fields: { connection?: string; model?: string; maxTokens?: number 
   ...fields,
 });
 
-function denied(run: () => unknown): GatewayError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof GatewayError);
-    return error;
-  }
-  assert.fail('the call was granted');
-}
 
 describe('default policy', () => {
   test('with no rules, any verified caller may call the default connection with any model', () => {
@@ -33,7 +24,7 @@ describe('default policy', () => {
   });
 
   test('with no rules, other connections are refused', () => {
-    const error = denied(() => createPolicy(policyConfigSchema.parse({})).authorize(identity(), call({ connection: 'vertex' })));
+    const error = refusal(() => createPolicy(policyConfigSchema.parse({})).authorize(identity(), call({ connection: 'vertex' })));
     assert.equal(error.status, 403);
     assert.match(error.message, /connection "vertex"/);
   });
@@ -44,21 +35,21 @@ describe('matching the caller', () => {
     const policy = policyOf([{ name: 'staff', match: { issuer: 'https://accounts.google.com', email: '*@example.com' } }]);
     assert.equal(policy.authorize(identity({ email: 'ada@example.com' }), call()).rule, 'staff');
     assert.equal(policy.authorize(identity({ email: 'Ada@EXAMPLE.com' }), call()).rule, 'staff');
-    assert.equal(denied(() => policy.authorize(identity({ email: 'ada@example.com.evil.io' }), call())).status, 403);
-    assert.equal(denied(() => policy.authorize(identity(), call())).status, 403);
-    assert.equal(denied(() => policy.authorize(identity({ issuer: 'https://other', email: 'ada@example.com' }), call())).status, 403);
+    assert.equal(refusal(() => policy.authorize(identity({ email: 'ada@example.com.evil.io' }), call())).status, 403);
+    assert.equal(refusal(() => policy.authorize(identity(), call())).status, 403);
+    assert.equal(refusal(() => policy.authorize(identity({ issuer: 'https://other', email: 'ada@example.com' }), call())).status, 403);
   });
 
   test('subject glob', () => {
     const policy = policyOf([{ name: 'service-accounts', match: { subject: 'svc-*' } }]);
     assert.equal(policy.authorize(identity({ subject: 'svc-reports' }), call()).rule, 'service-accounts');
-    assert.equal(denied(() => policy.authorize(identity({ subject: 'user-svc-x' }), call())).status, 403);
+    assert.equal(refusal(() => policy.authorize(identity({ subject: 'user-svc-x' }), call())).status, 403);
   });
 
   test('groups: any of the caller groups matches any listed group', () => {
     const policy = policyOf([{ name: 'ml', match: { groups: ['ml-research', 'ml-platform'] } }]);
     assert.equal(policy.authorize(identity({ groups: ['eng', 'ml-platform'] }), call()).rule, 'ml');
-    assert.equal(denied(() => policy.authorize(identity({ groups: ['eng'] }), call())).status, 403);
+    assert.equal(refusal(() => policy.authorize(identity({ groups: ['eng'] }), call())).status, 403);
   });
 
   test('claim equality and globs, such as GitHub Actions repository and ref', () => {
@@ -68,8 +59,8 @@ describe('matching the caller', () => {
     ]);
     const ci = (claims: Record<string, unknown>) => identity({ issuer: 'https://token.actions.githubusercontent.com', claims });
     assert.equal(policy.authorize(ci({ repository: 'acme/widgets', ref: 'refs/heads/main' }), call()).rule, 'ci-main');
-    assert.equal(denied(() => policy.authorize(ci({ repository: 'acme/widgets', ref: 'refs/heads/feature' }), call())).status, 403);
-    assert.equal(denied(() => policy.authorize(ci({ repository: 'acme/widgets-fork', ref: 'refs/heads/main' }), call())).status, 403);
+    assert.equal(refusal(() => policy.authorize(ci({ repository: 'acme/widgets', ref: 'refs/heads/feature' }), call())).status, 403);
+    assert.equal(refusal(() => policy.authorize(ci({ repository: 'acme/widgets-fork', ref: 'refs/heads/main' }), call())).status, 403);
     const release = ci({ repository: 'acme/tools', repository_owner: 'acme', ref: 'refs/heads/release/2.0' });
     assert.equal(policy.authorize(release, call({ model: 'claude-haiku-4-5' })).rule, 'ci-any-acme');
   });
@@ -89,7 +80,7 @@ describe('matching the caller', () => {
     const caller = identity({ claims: { realm_access: { roles: ['user', 'admin'] }, email_verified: true } });
     assert.equal(policy.authorize(caller, call()).rule, 'admins');
     const unverified = identity({ claims: { realm_access: { roles: ['admin'] }, email_verified: false } });
-    assert.equal(denied(() => policy.authorize(unverified, call())).status, 403);
+    assert.equal(refusal(() => policy.authorize(unverified, call())).status, 403);
   });
 
   test('URL-shaped claim names (Auth0 namespaced claims) are matched whole', () => {
@@ -99,7 +90,7 @@ describe('matching the caller', () => {
 
   test('a claim holding an object never matches a glob, not even "*"', () => {
     const policy = policyOf([{ name: 'r', match: { realm_access: '*' } }]);
-    assert.equal(denied(() => policy.authorize(identity({ claims: { realm_access: { roles: [] } } }), call())).status, 403);
+    assert.equal(refusal(() => policy.authorize(identity({ claims: { realm_access: { roles: [] } } }), call())).status, 403);
   });
 
   test('the first rule that matches and grants decides', () => {
@@ -110,7 +101,7 @@ describe('matching the caller', () => {
     const lead = identity({ groups: ['leads'] });
     assert.equal(policy.authorize(lead, call({ model: 'claude-opus-4-1' })).rule, 'opus-for-leads');
     assert.equal(policy.authorize(lead, call({ model: 'claude-sonnet-4-5' })).rule, 'everyone');
-    assert.equal(denied(() => policy.authorize(identity(), call({ model: 'claude-opus-4-1' }))).status, 403);
+    assert.equal(refusal(() => policy.authorize(identity(), call({ model: 'claude-opus-4-1' }))).status, 403);
   });
 });
 
@@ -118,13 +109,13 @@ describe('what a rule grants', () => {
   test('connections, as globs', () => {
     const policy = policyOf([{ name: 'vertex-users', connections: ['vertex-*'] }]);
     assert.equal(policy.authorize(identity(), call({ connection: 'vertex-eu' })).rule, 'vertex-users');
-    assert.equal(denied(() => policy.authorize(identity(), call({ connection: 'default' }))).status, 403);
+    assert.equal(refusal(() => policy.authorize(identity(), call({ connection: 'default' }))).status, 403);
   });
 
   test('model globs', () => {
     const policy = policyOf([{ name: 'sonnet-only', models: ['claude-sonnet-*'] }]);
     assert.equal(policy.authorize(identity(), call({ model: 'claude-sonnet-4-5-20250929' })).rule, 'sonnet-only');
-    assert.equal(denied(() => policy.authorize(identity(), call({ model: 'claude-opus-4-1' }))).status, 403);
+    assert.equal(refusal(() => policy.authorize(identity(), call({ model: 'claude-opus-4-1' }))).status, 403);
   });
 
   test('a call without a model (a models listing, a malformed body) needs only the connection', () => {
@@ -135,7 +126,7 @@ describe('what a rule grants', () => {
   test('a max_tokens cap: granted up to the cap and named in the grant, refused above it', () => {
     const policy = policyOf([{ name: 'capped', maxTokens: 4096 }]);
     assert.deepEqual(policy.authorize(identity(), call({ maxTokens: 4096 })), { rule: 'capped', maxTokensCap: 4096 });
-    const error = denied(() => policy.authorize(identity(), call({ maxTokens: 4097 })));
+    const error = refusal(() => policy.authorize(identity(), call({ maxTokens: 4097 })));
     assert.equal(error.status, 403);
     assert.equal(error.type, 'permission_error');
     assert.match(error.message, /max_tokens 4097.*"capped" \(4096\)/);
@@ -161,7 +152,7 @@ describe('denials', () => {
 
   test('are 403 permission_error naming the missing grant and the matching rules, not the caller claims', () => {
     const policy = policyOf([{ name: 'sonnet-for-staff', match: { email: '*@example.com' }, models: ['claude-sonnet-*'] }]);
-    const error = denied(() => policy.authorize(secretive, call({ model: 'claude-opus-4-1' })));
+    const error = refusal(() => policy.authorize(secretive, call({ model: 'claude-opus-4-1' })));
     assert.equal(error.status, 403);
     assert.equal(error.type, 'permission_error');
     assert.match(error.message, /Missing: a rule granting model "claude-opus-4-1" on connection "default"/);
@@ -173,7 +164,7 @@ describe('denials', () => {
 
   test('when no rule matches the caller at all, the message says so without naming other rules', () => {
     const policy = policyOf([{ name: 'ci-only', match: { repository: 'acme/widgets' } }]);
-    const error = denied(() => policy.authorize(secretive, call()));
+    const error = refusal(() => policy.authorize(secretive, call()));
     assert.match(error.message, /no policy rule matches this caller/);
     assert.ok(!error.message.includes('ci-only'));
     assert.ok(!error.message.includes('secret-project'));
@@ -181,7 +172,7 @@ describe('denials', () => {
 
   test('a request-supplied model name that is long or unprintable is not echoed', () => {
     const policy = policyOf([{ name: 'sonnet-only', models: ['claude-sonnet-*'] }]);
-    const error = denied(() => policy.authorize(identity(), call({ model: `x\u0000${'y'.repeat(500)}` })));
+    const error = refusal(() => policy.authorize(identity(), call({ model: `x\u0000${'y'.repeat(500)}` })));
     assert.match(error.message, /\(unprintable\)/);
   });
 });

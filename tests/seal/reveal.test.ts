@@ -6,20 +6,8 @@ import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
 import { runReveal } from '../../src/cli/reveal.ts';
 import { createSealer } from '../../src/seal/index.ts';
+import { captureStdout } from '../support/capture-stdout.ts';
 
-async function captureStdout(run: () => Promise<number>): Promise<{ code: number; out: string }> {
-  const write = process.stdout.write.bind(process.stdout);
-  let out = '';
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += chunk.toString();
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return { code: await run(), out };
-  } finally {
-    process.stdout.write = write;
-  }
-}
 
 async function setup() {
   const dir = await mkdtemp(join(tmpdir(), 'scribe-reveal-'));
