@@ -13,6 +13,7 @@ import { relay } from '../stream/relay.ts';
 import { rewriteJsonLines } from '../stream/jsonl-lines.ts';
 import { callFacts, parseJsonBody } from './call-facts.ts';
 import { observeExchange } from './exchange-observer.ts';
+import { maskedMessage } from './masked-message.ts';
 import { fetchUpstream } from './fetch-upstream.ts';
 import type { RouteKind } from './routes.ts';
 
@@ -136,7 +137,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
       deps.log.log('info', 'redacted in batch results', { exchange: id, rule: finding.rule });
 
     if (masker && !isSse) {
-      return maskedMessage(response, masker, onFinding, observer, headers);
+      return maskedMessage(response, masker, onFinding, observer, headers, { idleTimeoutMs: deps.server.idleTimeoutMs, abort, clientSignal: request.signal });
     }
     const source = masker
       ? response.body.pipeThrough(masker.sse(onFinding))
@@ -152,26 +153,6 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
     });
     return new Response(stream, { status: response.status, headers });
   };
-}
-
-async function maskedMessage(
-  response: Response,
-  masker: CallMasker,
-  onFinding: (finding: RedactionFinding) => void,
-  observer: ReturnType<typeof observeExchange>,
-  headers: Headers,
-): Promise<Response> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await response.arrayBuffer());
-  } catch (error) {
-    observer.end('upstream_error', `The upstream connection failed mid-response: ${(error as Error).message}`);
-    throw new GatewayError(502, 'api_error', 'The upstream connection failed before the response was complete.');
-  }
-  const masked = masker.message(bytes, onFinding);
-  observer.chunk(masked);
-  observer.end('complete');
-  return new Response(masked as Uint8Array<ArrayBuffer>, { status: response.status, headers });
 }
 
 function recordRejection(recorder: Recorder, start: ExchangeStart, error: GatewayError, findings: RedactionFinding[]): void {

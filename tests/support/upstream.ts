@@ -21,6 +21,8 @@ export interface Scenario {
   stallAfterEvents?: number;
   /** Never send response headers. */
   hang?: boolean;
+  /** Non-streams: send the headers and this many bytes of the body, then go silent. */
+  stallBodyAfterBytes?: number;
   /** Pause between events. */
   eventDelayMs?: number;
 }
@@ -122,6 +124,11 @@ async function route(
     }
     const reply = { ...(scenario.reply ?? DEFAULT_REPLY), model: (request.model as string) ?? 'claude-sonnet-5-5' };
     if (request.stream === true) return stream(res, reply, scenario, write);
+    if (scenario.stallBodyAfterBytes !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      write(JSON.stringify(messageJson(reply)).slice(0, scenario.stallBodyAfterBytes));
+      return;
+    }
     return sendJson(res, 200, messageJson(reply), write, scenario.headers);
   }
   if (method === 'POST' && path === '/v1/messages/count_tokens') {
