@@ -1,4 +1,5 @@
 import { GatewayError } from './errors.ts';
+import { concatChunks } from '../stream/concat.ts';
 
 /**
  * Reads a request body of at most `limit` bytes. A declared length over the limit is refused
@@ -36,14 +37,7 @@ async function readCounted(body: ReadableStream<Uint8Array>, limit: number): Pro
     }
     parts.push(value);
   }
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
+  return concatChunks(parts);
 }
 
 function tooLarge(limit: number): GatewayError {

@@ -1,4 +1,5 @@
 import { GatewayError } from '../http/errors.ts';
+import { concatChunks } from '../stream/concat.ts';
 import type { RedactionFinding } from '../mask/finding.ts';
 import type { RelayObserver } from '../stream/relay.ts';
 import type { CallMasker } from './handle-call.ts';
@@ -43,7 +44,6 @@ async function readWhole(
 ): Promise<Uint8Array> {
   const reader = body.getReader();
   const parts: Uint8Array[] = [];
-  let total = 0;
   let silent = false;
   const arm = () =>
     setTimeout(() => {
@@ -61,16 +61,9 @@ async function readWhole(
       clearTimeout(timer);
       timer = arm();
       parts.push(value);
-      total += value.byteLength;
     }
   } finally {
     clearTimeout(timer);
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
+  return concatChunks(parts);
 }

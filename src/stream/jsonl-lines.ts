@@ -1,3 +1,5 @@
+import { concatChunks } from './concat.ts';
+
 /**
  * Applies `rewrite` to whole lines of a JSON Lines body as it streams, so a large body (message
  * batch results) is never held in memory at once. Each call gets complete lines only.
@@ -6,7 +8,7 @@ export function rewriteJsonLines(rewrite: (lines: Uint8Array) => Uint8Array): Tr
   let carry: Uint8Array | undefined;
   return new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
-      const buffer = carry ? concat(carry, chunk) : chunk;
+      const buffer = carry ? concatChunks([carry, chunk]) : chunk;
       const lastNewline = buffer.lastIndexOf(10);
       if (lastNewline < 0) {
         carry = buffer;
@@ -19,11 +21,4 @@ export function rewriteJsonLines(rewrite: (lines: Uint8Array) => Uint8Array): Tr
       if (carry) controller.enqueue(rewrite(carry));
     },
   });
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }
