@@ -1,5 +1,6 @@
 /** Building Messages SSE streams and running them through the masker, for the SSE tests. */
 import type { RedactionFinding } from '../../src/mask/finding.ts';
+import { cutAt } from './cuts.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -26,17 +27,9 @@ export function bytes(s: string): Uint8Array {
   return encoder.encode(s);
 }
 
-/** Cuts bytes at the given offsets. */
+/** Cuts bytes at the given offsets, dropping empty pieces. */
 export function chunksAt(all: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (all.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let last = 0;
-  for (const p of points) {
-    out.push(all.slice(last, p));
-    last = p;
-  }
-  out.push(all.slice(last));
-  return out.filter((c) => c.length > 0);
+  return cutAt(all, cuts).filter((chunk) => chunk.length > 0);
 }
 
 export async function run(

@@ -8,6 +8,7 @@ import {
   assemble, blockStart, blockStop, bytes, chunksAt, collector, jsonDelta, messageStart, messageStop, parseEvents, run, sseEvent,
   text, textDelta, textMessage,
 } from './sse-support.ts';
+import { cutAt } from './cuts.ts';
 
 const masker = createMasker(config());
 const github = `ghp_${gen(AN, 36)}`;
@@ -135,14 +136,7 @@ test('property: any chunking of a stream with any deltas gives the whole-text re
   await fc.assert(
     fc.asyncProperty(pieces, fc.array(fc.nat(), { maxLength: 20 }), fc.array(fc.nat(), { maxLength: 20 }), async (parts, deltaCuts, byteCuts) => {
       const whole = parts.join('');
-      const points = [...new Set(deltaCuts.map((c) => c % (whole.length + 1)))].sort((a, b) => a - b);
-      const deltas: string[] = [];
-      let last = 0;
-      for (const p of points) {
-        deltas.push(whole.slice(last, p));
-        last = p;
-      }
-      deltas.push(whole.slice(last));
+      const deltas = cutAt(whole, deltaCuts);
       const out = text(await run(masker.sse(() => {}), chunksAt(bytes(textMessage(deltas)), byteCuts)));
       const { texts } = assemble(parseEvents(out));
       assert.equal(texts.get(0) ?? '', redactWhole(ruleset, whole, () => {}));
