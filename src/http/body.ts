@@ -1,5 +1,5 @@
 import { GatewayError } from './errors.ts';
-import { concatChunks } from '../stream/concat.ts';
+import { readAtMost } from '../stream/read-at-most.ts';
 
 /**
  * Reads a request body of at most `limit` bytes. A declared length over the limit is refused
@@ -20,24 +20,9 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
     }
   }
   if (request.body === null) return new Uint8Array(0);
-  return readCounted(request.body, limit);
-}
-
-async function readCounted(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
-  const reader = body.getReader();
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(limit);
-    }
-    parts.push(value);
-  }
-  return concatChunks(parts);
+  const bytes = await readAtMost(request.body, limit);
+  if (bytes === undefined) throw tooLarge(limit);
+  return bytes;
 }
 
 function tooLarge(limit: number): GatewayError {

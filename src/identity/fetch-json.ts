@@ -2,6 +2,8 @@
  * GETs a small JSON document (OIDC discovery, a JWKS) with a deadline and a size bound, so a
  * slow or hostile issuer can neither hold a request nor fill memory.
  */
+import { readAtMost } from '../stream/read-at-most.ts';
+
 export interface FetchJsonOptions {
   fetch: typeof fetch;
   timeoutMs: number;
@@ -52,25 +54,8 @@ async function readBounded(response: Response, maxBytes: number): Promise<string
     throw new Error(`the answer is over ${maxBytes} bytes`);
   }
   if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new Error(`the answer is over ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readAtMost(response.body, maxBytes);
+  if (bytes === undefined) throw new Error(`the answer is over ${maxBytes} bytes`);
   return new TextDecoder().decode(bytes);
 }
 
