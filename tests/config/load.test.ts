@@ -60,7 +60,7 @@ test('errors name the key and the problem', async () => {
   await assert.rejects(loadConfig({ SCRIBE_CONFIG: path }), (error: ConfigError) => {
     assert.ok(error instanceof ConfigError);
     const text = error.problems.join('\n');
-    assert.match(text, /server\.idleTimeoutMs: .*>0|server\.idleTimeoutMs: .*positive|server\.idleTimeoutMs: .*0/);
+    assert.match(text, /server\.idleTimeoutMs: Too small: expected number to be >0/);
     assert.match(text, /connections\.default\.type/);
     assert.match(text, /surprise/);
     return true;
