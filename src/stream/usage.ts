@@ -3,10 +3,14 @@
  * reports input tokens in message_start (the first chunks) and the final output tokens in the
  * last message_delta (the last chunks), so only those chunks are kept.
  */
+const TAIL_CHUNKS = 4;
+
 export class UsageWatcher {
   private head: Uint8Array[] = [];
   private headBytes = 0;
-  private tail: Uint8Array[] = [];
+  /** The last chunks, in a ring: no per-chunk array shuffling on the hot path. */
+  private readonly tail: Uint8Array[] = [];
+  private tailNext = 0;
 
   /** Hot path: keeps a reference, nothing else. */
   chunk(bytes: Uint8Array): void {
@@ -15,15 +19,16 @@ export class UsageWatcher {
       this.headBytes += bytes.byteLength;
       return;
     }
-    this.tail.push(bytes);
-    if (this.tail.length > 4) this.tail.shift();
+    this.tail[this.tailNext] = bytes;
+    this.tailNext = (this.tailNext + 1) % TAIL_CHUNKS;
   }
 
   /** Input plus output tokens, or 0 when the response carried no usage. */
   total(): number {
     const decoder = new TextDecoder();
     const head = this.head.map((c) => decoder.decode(c)).join('');
-    const tail = this.tail.map((c) => decoder.decode(c)).join('');
+    const ordered = [...this.tail.slice(this.tailNext), ...this.tail.slice(0, this.tailNext)];
+    const tail = ordered.map((c) => decoder.decode(c)).join('');
     const all = head + tail;
     const input = lastNumber(head, 'input_tokens') + lastNumber(head, 'cache_creation_input_tokens');
     const output = lastNumber(all, 'output_tokens');
