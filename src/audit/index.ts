@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { timeOfExchangeId } from '../record/exchange-id.ts';
 import { openSink, type Sink } from '../store/sink.ts';
 import { describeStoreError } from '../store/store-errors.ts';
+import { withReadRetries } from '../store/retrying-reads.ts';
 import { Catalog } from './catalog.ts';
 import { IndexCache } from './index-cache.ts';
 import { checkBatches } from './integrity.ts';
@@ -153,7 +154,7 @@ export class Audit implements AuditReader {
 
 /** Opens a store for auditing: checks that it exists and can be read, and opens the index cache. */
 export async function openAudit(storeUrl: string, options: AuditOptions = {}): Promise<Audit> {
-  const sink = await openSink(storeUrl, options.gcsEndpoint ? { gcsEndpoint: options.gcsEndpoint } : {});
+  const sink = withReadRetries(await openSink(storeUrl, options.gcsEndpoint ? { gcsEndpoint: options.gcsEndpoint } : {}));
   try {
     await sink.probe();
   } catch (error) {
