@@ -2,6 +2,8 @@
  * createRecorder composes recording: captures on the hot path, records built one at a time
  * off it, chained, batched, spooled with fsync, and uploaded to the store in the background.
  */
+import { openCheckpointWriter, type CheckpointWriter } from '../checkpoint/index.ts';
+import type { SigningKey } from '../checkpoint/signing-key.ts';
 import type { Sealer } from '../seal/sealer.ts';
 import { batchName } from '../store/batch-names.ts';
 import { openSink } from '../store/sink.ts';
@@ -27,6 +29,10 @@ export interface RecorderOptions {
   /** Names this writer's chain; by default a generated id kept in the spool directory. */
   instanceId?: string;
   log?: (message: string) => void;
+  /** Signs chain checkpoints when given (the gateway always gives one). */
+  signingKey?: SigningKey;
+  /** Where each checkpoint is logged; by default `log`. */
+  publishCheckpoint?: (checkpoint: { name: string; jws: string }) => void;
 }
 
 export interface RecorderStats {
@@ -85,6 +91,7 @@ class SpoolingRecorder implements ScribeRecorder {
     private readonly uploader: Uploader,
     private readonly log: (message: string) => void,
     sealer: Sealer | undefined,
+    private readonly checkpoints: CheckpointWriter | undefined,
   ) {
     const state = spool.writerState();
     this.chain = new RecordChain(state.instance, state.chain);
@@ -275,6 +282,7 @@ class SpoolingRecorder implements ScribeRecorder {
     await this.flush();
     await this.uploader.drain(this.config.closeUploadTimeoutMs);
     await this.uploader.stop();
+    await this.checkpoints?.close();
   }
 }
 
@@ -286,10 +294,12 @@ export async function createRecorder(config: RecordingConfig, options: RecorderO
   const log = options.log ?? ((message: string) => console.error(message));
   const spool = await Spool.open(config.spoolDir, options.instanceId);
   const sink = await openSink(config.store, config.gcsEndpoint ? { gcsEndpoint: config.gcsEndpoint } : {});
-  const uploader = new Uploader(spool, sink, { retryMinMs: config.uploadRetryMinMs, retryMaxMs: config.uploadRetryMaxMs, log });
+  const checkpoints = options.signingKey ? await openCheckpointWriter(config, sink, options.signingKey, log, options.publishCheckpoint) : undefined;
+  const onStored = checkpoints && ((name: string, bytes: Uint8Array) => checkpoints.batchStored(name, bytes));
+  const uploader = new Uploader(spool, sink, { retryMinMs: config.uploadRetryMinMs, retryMaxMs: config.uploadRetryMaxMs, log, onStored });
   const pending = spool.pending().length;
   if (pending > 0) log(`recording: draining ${pending} spooled batch(es) to ${sink.url}`);
-  const recorder = new SpoolingRecorder(config, spool, new InflightJournal(config.spoolDir), uploader, log, options.sealer);
+  const recorder = new SpoolingRecorder(config, spool, new InflightJournal(config.spoolDir), uploader, log, options.sealer, checkpoints);
   // Before any upload: recovery must see every spooled record to avoid recording one twice.
   await recorder.recoverJournals();
   uploader.kick();

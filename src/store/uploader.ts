@@ -13,6 +13,8 @@ export interface UploaderOptions {
   retryMinMs: number;
   retryMaxMs: number;
   log: (message: string) => void;
+  /** Told of every batch the store now holds (the checkpoint writer). */
+  onStored?: ((name: string, bytes: Uint8Array) => void) | undefined;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -88,6 +90,7 @@ export class Uploader {
         }
         await this.spool.remove(name);
         this.uploaded++;
+        this.options.onStored?.(name, bytes);
         return;
       } catch (error) {
         this.options.log(`upload of ${name} failed (attempt ${attempt + 1}): ${(error as Error).message}`);

@@ -3,6 +3,9 @@
  * writer's batch chain and record chain complete and in order, nothing duplicated, and every
  * reference (parent, history delta, definition) resolvable. Returns what is wrong, in words.
  */
+import type { JWK } from 'jose';
+import { checkCheckpoints, type CheckpointReport, type WriterBatches } from '../checkpoint/check.ts';
+import { CHECKPOINT_PREFIX } from '../checkpoint/checkpoint.ts';
 import { sha256Hex } from '../record/hash.ts';
 import type { ExchangeRecord } from '../record/record.ts';
 import { parseBatchName } from './batch-names.ts';
@@ -14,6 +17,10 @@ export interface VerifyReport {
   records: number;
   instances: number;
   problems: string[];
+  /** Facts that do not fail the store (such as: truncation not checked without a key). */
+  notes: string[];
+  /** With a key: the signed checkpoints, per writer. */
+  checkpoints?: CheckpointReport;
 }
 
 async function checkFile(sink: Sink, name: string, problems: string[]): Promise<StoredBatch | undefined> {
@@ -102,7 +109,18 @@ async function checkRecordChain(instance: string, batches: StoredBatch[], seen: 
   return records;
 }
 
-export async function verifyStore(sink: Sink): Promise<VerifyReport> {
+/** Checks the store's signed checkpoints against the batches verify read (each writer's seq -> name, hash, time). */
+async function checkStoredCheckpoints(sink: Sink, byInstance: ReadonlyMap<string, StoredBatch[]>, key: JWK): Promise<CheckpointReport> {
+  const writers = new Map<string, WriterBatches>();
+  for (const [instance, list] of byInstance) {
+    writers.set(instance, { batches: new Map(list.map((b) => [b.header.seq, { name: b.name, sha256: b.sha256, to: b.header.to }])) });
+  }
+  const names = await sink.list(CHECKPOINT_PREFIX);
+  const checkpoints = await Promise.all(names.map(async (name) => ({ name, jws: new TextDecoder().decode(await sink.read(name)) })));
+  return checkCheckpoints(checkpoints, writers, key);
+}
+
+export async function verifyStore(sink: Sink, options: { key?: JWK } = {}): Promise<VerifyReport> {
   const problems: string[] = [];
   const batches: StoredBatch[] = [];
   for (const name of await listBatches(sink)) {
@@ -122,5 +140,13 @@ export async function verifyStore(sink: Sink): Promise<VerifyReport> {
     checkBatchChain(instance, list, problems);
     records += (await checkRecordChain(instance, list, seen, problems)).length;
   }
-  return { batches: batches.length, records, instances: byInstance.size, problems };
+  const report: VerifyReport = { batches: batches.length, records, instances: byInstance.size, problems, notes: [] };
+  if (!options.key) {
+    report.notes.push('truncation (a writer\'s newest batches, or all of them, removed) cannot be detected without the checkpoint key: pass --key (see scribe checkpoint-key)');
+    return report;
+  }
+  report.checkpoints = await checkStoredCheckpoints(sink, byInstance, options.key);
+  problems.push(...report.checkpoints.problems);
+  report.notes.push(...report.checkpoints.notes);
+  return report;
 }

@@ -1,0 +1,94 @@
+/**
+ * The key that signs chain checkpoints: a private JWK file named by SCRIBE_SIGNING_KEY (a
+ * mounted secret, possibly shared by several replicas), or one generated on first start into
+ * <dataDir>/checkpoint/ with mode 0600. Only its public half ever leaves this module.
+ */
+import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+
+export type CheckpointAlgorithm = 'EdDSA' | 'ES256';
+
+export interface SigningKey {
+  privateKey: CryptoKey;
+  /** The public JWK an auditor pins: served at /.well-known/scribe-checkpoint-key. */
+  publicJwk: JWK;
+  kid: string;
+  alg: CheckpointAlgorithm;
+  /** Where the private key lives, for messages. */
+  file: string;
+}
+
+export function defaultSigningKeyFile(dataDir: string): string {
+  return join(dataDir, 'checkpoint', 'signing-key.jwk.json');
+}
+
+function algorithmOf(jwk: JWK): CheckpointAlgorithm | undefined {
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
+  return undefined;
+}
+
+/** The public half of a JWK (drops `d` should an auditor pass the private file by mistake). */
+export async function publicHalf(jwk: JWK): Promise<JWK & { kid: string; alg: CheckpointAlgorithm }> {
+  const alg = algorithmOf(jwk);
+  if (!alg) throw new Error('not an Ed25519 (OKP) or P-256 (EC) JWK');
+  const { kty, crv, x, y } = jwk;
+  const base: JWK = { kty, crv, x, ...(y !== undefined ? { y } : {}) };
+  const kid = typeof jwk.kid === 'string' ? jwk.kid : await calculateJwkThumbprint(base);
+  return { ...base, kid, alg, use: 'sig' };
+}
+
+/** Loads the signing key: from `keyFile` when given (it must exist), else from the data dir, generating it once. */
+export async function openSigningKey(options: { keyFile?: string | undefined; dataDir: string }): Promise<SigningKey> {
+  const file = options.keyFile ?? defaultSigningKeyFile(options.dataDir);
+  let jwk = await readKey(file);
+  if (jwk === undefined) {
+    if (options.keyFile !== undefined) throw new Error(`SCRIBE_SIGNING_KEY names ${file}, which does not exist`);
+    jwk = await createKey(file);
+  }
+  const alg = algorithmOf(jwk);
+  if (!alg || typeof jwk.d !== 'string') throw new Error(`The checkpoint signing key ${file} is not an Ed25519 or P-256 private JWK`);
+  const publicJwk = await publicHalf(jwk);
+  const privateKey = (await importJWK({ ...jwk, alg }, alg)) as CryptoKey;
+  return { privateKey, publicJwk, kid: publicJwk.kid, alg, file };
+}
+
+async function createKey(file: string): Promise<JWK> {
+  const directory = join(file, '..');
+  await mkdir(directory, { recursive: true, mode: 0o700 });
+  const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const jwk = await exportJWK(privateKey);
+  const kid = await calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x } as JWK);
+  // Written beside, then linked into place: link fails when replicas sharing a data dir (or
+  // `scribe checkpoint-key`) raced to create it, and the loser reads the winner's key.
+  const draft = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(draft, `${JSON.stringify({ ...jwk, kid, alg: 'EdDSA' })}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    await link(draft, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await unlink(draft).catch(() => {});
+  }
+  const key = await readKey(file);
+  if (key === undefined) throw new Error(`The checkpoint signing key ${file} could not be created`);
+  return key;
+}
+
+async function readKey(file: string): Promise<JWK | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`cannot read the checkpoint signing key ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  // A private key others can read is no longer private; tighten our own file rather than trust it less.
+  if (process.platform !== 'win32' && ((await stat(file)).mode & 0o077) !== 0) await chmod(file, 0o600).catch(() => {});
+  try {
+    return JSON.parse(text) as JWK;
+  } catch {
+    throw new Error(`The checkpoint signing key ${file} is not JSON (a private JWK is expected)`);
+  }
+}
