@@ -50,4 +50,6 @@ export async function verifyCopy(store: string, key: SigningKey | undefined, dam
   return verifyStore(await openSink(`file:${dir}`), key ? { key: key.publicJwk } : {});
 }
 
-export const remove = (dir: string, names: readonly string[]) => Promise.all(names.map((name) => rm(join(dir, name))));
+export async function remove(dir: string, names: readonly string[]): Promise<void> {
+  await Promise.all(names.map((name) => rm(join(dir, name))));
+}
