@@ -19,6 +19,11 @@ export interface SigningKey {
   file: string;
 }
 
+/** A signing key that cannot be used: start-up prints the message, not a stack. */
+export class SigningKeyError extends Error {
+  override name = 'SigningKeyError';
+}
+
 export function defaultSigningKeyFile(dataDir: string): string {
   return join(dataDir, 'checkpoint', 'signing-key.jwk.json');
 }
@@ -44,11 +49,11 @@ export async function openSigningKey(options: { keyFile?: string | undefined; da
   const file = options.keyFile ?? defaultSigningKeyFile(options.dataDir);
   let jwk = await readKey(file);
   if (jwk === undefined) {
-    if (options.keyFile !== undefined) throw new Error(`SCRIBE_SIGNING_KEY names ${file}, which does not exist`);
+    if (options.keyFile !== undefined) throw new SigningKeyError(`SCRIBE_SIGNING_KEY names ${file}, which does not exist`);
     jwk = await createKey(file);
   }
   const alg = algorithmOf(jwk);
-  if (!alg || typeof jwk.d !== 'string') throw new Error(`The checkpoint signing key ${file} is not an Ed25519 or P-256 private JWK`);
+  if (!alg || typeof jwk.d !== 'string') throw new SigningKeyError(`The checkpoint signing key ${file} is not an Ed25519 or P-256 private JWK`);
   const publicJwk = await publicHalf(jwk);
   const privateKey = (await importJWK({ ...jwk, alg }, alg)) as CryptoKey;
   return { privateKey, publicJwk, kid: publicJwk.kid, alg, file };
@@ -72,7 +77,7 @@ async function createKey(file: string): Promise<JWK> {
     await unlink(draft).catch(() => {});
   }
   const key = await readKey(file);
-  if (key === undefined) throw new Error(`The checkpoint signing key ${file} could not be created`);
+  if (key === undefined) throw new SigningKeyError(`The checkpoint signing key ${file} could not be created`);
   return key;
 }
 
@@ -82,13 +87,13 @@ async function readKey(file: string): Promise<JWK | undefined> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`cannot read the checkpoint signing key ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new SigningKeyError(`cannot read the checkpoint signing key ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   // A private key others can read is no longer private; tighten our own file rather than trust it less.
   if (process.platform !== 'win32' && ((await stat(file)).mode & 0o077) !== 0) await chmod(file, 0o600).catch(() => {});
   try {
     return JSON.parse(text) as JWK;
   } catch {
-    throw new Error(`The checkpoint signing key ${file} is not JSON (a private JWK is expected)`);
+    throw new SigningKeyError(`The checkpoint signing key ${file} is not JSON (a private JWK is expected)`);
   }
 }

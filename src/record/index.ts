@@ -283,6 +283,7 @@ class SpoolingRecorder implements ScribeRecorder {
     await this.uploader.drain(this.config.closeUploadTimeoutMs);
     await this.uploader.stop();
     await this.checkpoints?.close();
+    await this.spool.close();
   }
 }
 
