@@ -2,6 +2,7 @@
  * createRecorder composes recording: captures on the hot path, records built one at a time
  * off it, chained, batched, spooled with fsync, and uploaded to the store in the background.
  */
+import { join } from 'node:path';
 import { openCheckpointWriter, type CheckpointWriter } from '../checkpoint/index.ts';
 import type { SigningKey } from '../checkpoint/signing-key.ts';
 import type { Sealer } from '../seal/sealer.ts';
@@ -10,8 +11,9 @@ import { openSink } from '../store/sink.ts';
 import { Spool } from '../store/spool.ts';
 import { Uploader } from '../store/uploader.ts';
 import { InflightJournal } from '../store/inflight-journal.ts';
+import { StartJournal } from '../store/start-journal.ts';
 import { decodeBatch } from './batch-file.ts';
-import { journalLines, readJournal, type JournalProgress } from './inflight.ts';
+import { journalLines, readJournal, startFacts, startFromFacts, type JournalProgress } from './inflight.ts';
 import { encodeBatch } from './batch-file.ts';
 import { Batcher } from './batcher.ts';
 import { buildRecord, type BuildContext, type UnchainedRecord } from './build-record.ts';
@@ -92,6 +94,8 @@ class SpoolingRecorder implements ScribeRecorder {
     private readonly log: (message: string) => void,
     sealer: Sealer | undefined,
     private readonly checkpoints: CheckpointWriter | undefined,
+    /** Every exchange's start, fsynced with group commit; and what an earlier run left open. */
+    private readonly starts: { journal: StartJournal<ExchangeStart>; leftovers: Record<string, unknown>[] },
   ) {
     const state = spool.writerState();
     this.chain = new RecordChain(state.instance, state.chain);
@@ -126,7 +130,7 @@ class SpoolingRecorder implements ScribeRecorder {
   /** Records exchanges an earlier run left in flight, unless their records reached the spool. */
   async recoverJournals(): Promise<void> {
     const leftovers = await this.journal.leftovers();
-    if (leftovers.length === 0) return;
+    if (leftovers.length === 0 && this.starts.leftovers.length === 0) return;
     const spooled = new Set<string>();
     for (const { name } of this.spool.pending()) {
       const { lines } = await decodeBatch(await this.spool.read(name));
@@ -143,6 +147,25 @@ class SpoolingRecorder implements ScribeRecorder {
       this.counts.begun++;
       this.enqueue(ExchangeCapture.recovered(got.start, got, () => {}));
     }
+    await this.recoverStarts(spooled);
+  }
+
+  /** Exchanges an earlier run began and never recorded, not even in the in-flight journal. */
+  private async recoverStarts(spooled: ReadonlySet<string>): Promise<void> {
+    const accounted: string[] = [];
+    for (const facts of this.starts.leftovers) {
+      const id = String(facts.id);
+      if (spooled.has(id) || this.journaled.has(id)) {
+        accounted.push(id);
+        continue;
+      }
+      this.log(`recording: exchange ${id} began before the gateway stopped and was never recorded; recording that it started`);
+      const capture = ExchangeCapture.recovered(startFromFacts(facts), { chunks: [] }, () => {});
+      capture.detail = 'the gateway stopped before the exchange ended; only its start had been journaled';
+      this.counts.begun++;
+      this.enqueue(capture);
+    }
+    await this.starts.journal.done(accounted);
   }
 
   private full(): boolean {
@@ -166,6 +189,7 @@ class SpoolingRecorder implements ScribeRecorder {
       this.enqueue(ended);
     });
     this.live.add(capture);
+    this.starts.journal.started(start);
     return capture;
   }
 
@@ -249,6 +273,7 @@ class SpoolingRecorder implements ScribeRecorder {
       await this.journal.remove(id).catch((error: Error) => this.log(`recording: cannot remove the journal of ${id}: ${error.message}`));
       this.journaled.delete(id);
     }
+    await this.starts.journal.done(lines.map((l) => l.id));
     this.spool.release(name);
     this.counts.recorded += lines.length;
     this.counts.spooledBatches++;
@@ -283,6 +308,7 @@ class SpoolingRecorder implements ScribeRecorder {
     await this.uploader.drain(this.config.closeUploadTimeoutMs);
     await this.uploader.stop();
     await this.checkpoints?.close();
+    await this.starts.journal.close();
     await this.spool.close();
   }
 }
@@ -298,9 +324,10 @@ export async function createRecorder(config: RecordingConfig, options: RecorderO
   const checkpoints = options.signingKey ? await openCheckpointWriter(config, sink, options.signingKey, log, options.publishCheckpoint) : undefined;
   const onStored = checkpoints && ((name: string, bytes: Uint8Array) => checkpoints.batchStored(name, bytes));
   const uploader = new Uploader(spool, sink, { retryMinMs: config.uploadRetryMinMs, retryMaxMs: config.uploadRetryMaxMs, log, onStored });
+  const starts = await StartJournal.open<ExchangeStart>(join(config.spoolDir, 'starts'), { describe: startFacts, log });
   const pending = spool.pending().length;
   if (pending > 0) log(`recording: draining ${pending} spooled batch(es) to ${sink.url}`);
-  const recorder = new SpoolingRecorder(config, spool, new InflightJournal(config.spoolDir), uploader, log, options.sealer, checkpoints);
+  const recorder = new SpoolingRecorder(config, spool, new InflightJournal(config.spoolDir), uploader, log, options.sealer, checkpoints, starts);
   // Before any upload: recovery must see every spooled record to avoid recording one twice.
   await recorder.recoverJournals();
   uploader.kick();
