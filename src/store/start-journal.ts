@@ -28,7 +28,10 @@ const segmentNumber = (file: string) => Number(/^starts-(\d+)\.jsonl$/.exec(file
 export class StartJournal<T> {
   private waiting: T[] = [];
   private doneWaiting: string[] = [];
-  private doneWaiters: (() => void)[] = [];
+  /** Calls to started()/done() so far, and how many of them the last finished commit covered. */
+  private enqueued = 0;
+  private committedThrough = 0;
+  private durableWaiters: { target: number; resolve: () => void }[] = [];
   /** Starts written and not yet done: id -> line, copied into the next segment. */
   private readonly open = new Map<string, string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -89,6 +92,7 @@ export class StartJournal<T> {
   started(item: T): void {
     if (this.closed) return;
     this.waiting.push(item);
+    this.enqueued++;
     this.schedule();
   }
 
@@ -96,17 +100,17 @@ export class StartJournal<T> {
   done(ids: readonly string[]): Promise<void> {
     if (this.closed || ids.length === 0) return Promise.resolve();
     this.doneWaiting.push(...ids);
-    const durable = new Promise<void>((resolve) => this.doneWaiters.push(resolve));
-    this.schedule();
-    return durable;
+    this.enqueued++;
+    return this.durable();
   }
 
-  /** Resolves once everything started or done so far is durable. */
-  async durable(): Promise<void> {
-    while (this.waiting.length > 0 || this.doneWaiting.length > 0 || this.committing) {
-      if (!this.committing && !this.timer) this.schedule();
-      await (this.committing ?? new Promise((resolve) => setTimeout(resolve, this.options.groupMs)));
-    }
+  /** Resolves once everything started or done so far is durable (later calls need not be). */
+  durable(): Promise<void> {
+    const target = this.enqueued;
+    if (this.committedThrough >= target) return Promise.resolve();
+    const durable = new Promise<void>((resolve) => this.durableWaiters.push({ target, resolve }));
+    this.schedule();
+    return durable;
   }
 
   private schedule(): void {
@@ -124,10 +128,9 @@ export class StartJournal<T> {
     this.lastCommit = Date.now();
     const items = this.waiting;
     const ids = this.doneWaiting;
-    const waiters = this.doneWaiters;
+    const through = this.enqueued;
     this.waiting = [];
     this.doneWaiting = [];
-    this.doneWaiters = [];
     let text = '';
     for (const item of items) {
       const facts = this.options.describe(item);
@@ -154,7 +157,10 @@ export class StartJournal<T> {
     } catch (error) {
       this.options.log(`recording: cannot write the start journal: ${(error as Error).message}`);
     }
-    for (const resolve of waiters) resolve();
+    this.committedThrough = through;
+    const ready = this.durableWaiters.filter((w) => w.target <= through);
+    this.durableWaiters = this.durableWaiters.filter((w) => w.target > through);
+    for (const { resolve } of ready) resolve();
   }
 
   /** Starts a new segment with only the open starts, then drops the old one. */
