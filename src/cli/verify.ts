@@ -14,7 +14,7 @@ async function readPublicKey(path: string): Promise<JWK> {
 }
 
 export async function runVerify(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { ...storeOptions, json: { type: 'boolean' }, key: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { ...storeOptions, json: { type: 'boolean' }, key: { type: 'string' }, checkpoints: { type: 'string', multiple: true } } });
   let key: JWK | undefined;
   try {
     key = values.key === undefined ? undefined : await readPublicKey(values.key);
@@ -22,8 +22,13 @@ export async function runVerify(argv: string[]): Promise<number> {
     process.stderr.write(`scribe verify: ${(error as Error).message}\n`);
     return 2;
   }
+  if (values.checkpoints && !key) {
+    process.stderr.write('scribe verify: --checkpoints needs --key (the public JWK that verifies them)\n');
+    return 2;
+  }
   const sink = await openStore(values);
-  const report = await verifyStore(sink, key ? { key } : {});
+  const checkpointStores = await Promise.all((values.checkpoints ?? []).map((url) => openStore({ ...values, store: url })));
+  const report = await verifyStore(sink, key ? { key, checkpointStores } : {});
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ store: sink.url, ...report }, null, 2)}\n`);
   } else {

@@ -109,18 +109,37 @@ async function checkRecordChain(instance: string, batches: StoredBatch[], seen: 
   return records;
 }
 
-/** Checks the store's signed checkpoints against the batches verify read (each writer's seq -> name, hash, time). */
-async function checkStoredCheckpoints(sink: Sink, byInstance: ReadonlyMap<string, StoredBatch[]>, key: JWK): Promise<CheckpointReport> {
+/**
+ * Checks the signed checkpoints of the store, and of any second destination (a mirror store),
+ * against the batches verify read (each writer's seq -> name, hash, time).
+ */
+async function checkStoredCheckpoints(sinks: readonly Sink[], byInstance: ReadonlyMap<string, StoredBatch[]>, key: JWK): Promise<CheckpointReport> {
   const writers = new Map<string, WriterBatches>();
   for (const [instance, list] of byInstance) {
     writers.set(instance, { batches: new Map(list.map((b) => [b.header.seq, { name: b.name, sha256: b.sha256, to: b.header.to }])) });
   }
-  const names = await sink.list(CHECKPOINT_PREFIX);
-  const checkpoints = await Promise.all(names.map(async (name) => ({ name, jws: new TextDecoder().decode(await sink.read(name)) })));
-  return checkCheckpoints(checkpoints, writers, key);
+  const found = new Map<string, { jws: string; from: string }>();
+  const differing: string[] = [];
+  for (const source of sinks) {
+    for (const name of await source.list(CHECKPOINT_PREFIX)) {
+      const jws = new TextDecoder().decode(await source.read(name));
+      const earlier = found.get(name);
+      if (!earlier) found.set(name, { jws, from: source.url });
+      else if (earlier.jws !== jws) differing.push(`checkpoint ${name}: differs between ${earlier.from} and ${source.url}`);
+    }
+  }
+  const report = await checkCheckpoints([...found].map(([name, { jws }]) => ({ name, jws })), writers, key);
+  return { ...report, problems: [...differing, ...report.problems] };
 }
 
-export async function verifyStore(sink: Sink, options: { key?: JWK } = {}): Promise<VerifyReport> {
+export interface VerifyOptions {
+  /** The public JWK that verifies checkpoints: with it, truncation is checked. */
+  key?: JWK;
+  /** Second destinations holding copies of the checkpoints (recording.checkpointMirror). */
+  checkpointStores?: readonly Sink[];
+}
+
+export async function verifyStore(sink: Sink, options: VerifyOptions = {}): Promise<VerifyReport> {
   const problems: string[] = [];
   const batches: StoredBatch[] = [];
   for (const name of await listBatches(sink)) {
@@ -145,7 +164,7 @@ export async function verifyStore(sink: Sink, options: { key?: JWK } = {}): Prom
     report.notes.push('truncation (a writer\'s newest batches, or all of them, removed) cannot be detected without the checkpoint key: pass --key (see scribe checkpoint-key)');
     return report;
   }
-  report.checkpoints = await checkStoredCheckpoints(sink, byInstance, options.key);
+  report.checkpoints = await checkStoredCheckpoints([sink, ...(options.checkpointStores ?? [])], byInstance, options.key);
   problems.push(...report.checkpoints.problems);
   report.notes.push(...report.checkpoints.notes);
   return report;

@@ -11,6 +11,15 @@ import { configFor, tempDir } from '../record/store-helpers.ts';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Waits until `condition` holds (the machine may be busy), failing after `timeoutMs`. */
+export async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
+
 export async function signingKeyIn(dir: string): Promise<SigningKey> {
   return openSigningKey({ dataDir: dir });
 }
@@ -19,8 +28,8 @@ export async function signingKeyIn(dir: string): Promise<SigningKey> {
  * Records `batches` batches as writer `instance` into `root`/store, one exchange per batch,
  * `gapMs` apart, with checkpoints every `intervalMs`; closes cleanly (final checkpoint).
  */
-export async function recordBatches(root: string, instance: string, key: SigningKey, batches: number, gapMs: number, intervalMs = 100, published: string[] = []): Promise<void> {
-  const config = configFor(root, { spoolDir: join(root, `spool-${instance}`), checkpointIntervalMs: intervalMs });
+export async function recordBatches(root: string, instance: string, key: SigningKey, batches: number, gapMs: number, intervalMs = 100, published: string[] = [], checkpointMirror?: string): Promise<void> {
+  const config = configFor(root, { spoolDir: join(root, `spool-${instance}`), checkpointIntervalMs: intervalMs, ...(checkpointMirror ? { checkpointMirror } : {}) });
   const recorder = await createRecorder(config, { instanceId: instance, log: () => {}, signingKey: key, publishCheckpoint: ({ jws }) => published.push(jws) });
   for (let i = 0; i < batches; i++) {
     playStream(recorder, startOf({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: `${instance} q${i}` }] }), [{ type: 'text', text: `answer ${i}` }]);

@@ -3,7 +3,7 @@
  * all of them, or its checkpoints removed or replaced. Each finding says what is missing.
  */
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { openSink } from '../../src/store/sink.ts';
@@ -105,4 +105,24 @@ test('the newest checkpoints removed are suspected when later batches were store
   const coveringBatch1 = checkpoints.filter((name) => name.endsWith('-0000000001.jws'));
   const report = await verifyCopy(late, key, (dir) => remove(dir, coveringBatch1));
   assert.match(joined(report.problems), /writer gw3: 1 batch\(es\) newer than its last checkpoint \(batch 1, .*\); checkpoints come every 0\.1 s: the newest checkpoint\(s\) may have been removed/);
+});
+
+test('a consistent truncation (newest batches and their checkpoints) passes on the store alone, and is caught against the mirror', async () => {
+  const root = await tempDir('mirror');
+  const mirror = `file:${join(root, 'mirror')}`;
+  await recordBatches(root, 'gw4', key, 6, 40, 100, [], mirror);
+  const store = join(root, 'store');
+  const checkpoints = await checkpointsOf(store, 'gw4');
+  const kept = checkpoints.filter((name) => Number(name.slice(-14, -4)) <= 2);
+  const batches = await batchesOf(store, 'gw4');
+  const truncate = (dir: string) => remove(dir, [...batches.slice(3), ...checkpoints.filter((name) => !kept.includes(name))]);
+  assert.ok(kept.length > 0 && kept.length < checkpoints.length, `checkpoints: ${checkpoints.join(' ')}`);
+
+  const alone = await verifyCopy(store, key, truncate);
+  assert.deepEqual(alone.problems, [], 'the documented gap: the store alone looks like a writer that stopped');
+  const dir = await tempDir('truncated');
+  await cp(store, dir, { recursive: true });
+  await truncate(dir);
+  const against = await verifyStore(await openSink(`file:${dir}`), { key: key.publicJwk, checkpointStores: [await openSink(mirror)] });
+  assert.match(joined(against.problems), /writer gw4: 3 batch\(es\) after \S+ are missing \(batch 3\.\.5;/);
 });

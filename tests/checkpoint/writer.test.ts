@@ -8,7 +8,7 @@ import { FileSink } from '../../src/store/file-sink.ts';
 import { openSink, type Sink } from '../../src/store/sink.ts';
 import { verifyStore } from '../../src/store/verify.ts';
 import { tempDir } from '../record/store-helpers.ts';
-import { checkpointsOf, recordBatches, signingKeyIn, sleep } from './support.ts';
+import { checkpointsOf, recordBatches, signingKeyIn, sleep, until } from './support.ts';
 
 const head = (seq: number): CoveredHead => ({ instance: 'gw1', seq, name: `batches/x/${seq}`, sha256: 'ab'.repeat(32), records: (seq + 1) * 2, lastRecordAt: new Date().toISOString() });
 
@@ -22,21 +22,22 @@ test('the first stored batch is signed at once; later ones at most once per inte
   const root = await tempDir('interval');
   const key = await signingKeyIn(root);
   const sink = new FileSink(`file:${join(root, 'store')}`);
-  const writer = await CheckpointWriter.open({ key, sink, stateFile: join(root, 'state.json'), intervalMs: 300, log: () => {}, publish: () => {} });
-  for (let seq = 0; seq < 10; seq++) {
-    writer.covered(head(seq));
-    await sleep(10);
-  }
-  await sleep(50);
+  const writer = await CheckpointWriter.open({ key, sink, stateFile: join(root, 'state.json'), intervalMs: 1000, log: () => {}, publish: () => {} });
+  const began = Date.now();
+  writer.covered(head(0));
+  await until(async () => (await sink.list('checkpoints/')).length === 1);
+  for (let seq = 1; seq < 10; seq++) writer.covered(head(seq));
+  await sleep(100);
   assert.deepEqual((await bodies(sink, 'gw1', key.publicJwk)).map((c) => c.body.batch.seq), [0]);
-  await sleep(350);
+  await until(async () => (await sink.list('checkpoints/')).length === 2);
+  assert.ok(Date.now() - began >= 1000, 'the second checkpoint waited for the interval');
   const signed = await bodies(sink, 'gw1', key.publicJwk);
   assert.deepEqual(signed.map((c) => c.body.batch.seq), [0, 9]);
   assert.equal(signed[1]?.body.records, 20);
   assert.equal(signed[1]?.body.prev?.name, signed[0]?.name);
-  assert.equal(signed[1]?.body.intervalMs, 300);
+  assert.equal(signed[1]?.body.intervalMs, 1000);
   // Nothing new: no checkpoint until close, which signs a final one.
-  await sleep(350);
+  await sleep(1100);
   assert.equal((await sink.list('checkpoints/')).length, 2);
   await writer.close();
   const all = await bodies(sink, 'gw1', key.publicJwk);
@@ -68,12 +69,12 @@ test('a checkpoint signed but not stored before a crash is stored at the next st
   const logs: string[] = [];
   const first = await CheckpointWriter.open({ key, sink: down, stateFile: join(root, 'state.json'), intervalMs: 60_000, log: (m) => logs.push(m), publish: () => {} });
   first.covered(head(0));
-  await sleep(100);
+  await until(async () => logs.length > 0);
   assert.match(logs.join('\n'), /checkpoint of gw1 not stored \(will retry\): store unreachable/);
   // The process dies here. The next one stores the pending checkpoint before its own.
   const second = await CheckpointWriter.open({ key, sink: store, stateFile: join(root, 'state.json'), intervalMs: 0, log: () => {}, publish: () => {} });
   second.covered(head(1));
-  await sleep(100);
+  await until(async () => (await store.list('checkpoints/')).length === 2);
   const signed = await bodies(store, 'gw1', key.publicJwk);
   assert.deepEqual(signed.map((c) => c.body.batch.seq), [0, 1]);
   assert.equal(signed[0]?.body.prev, null);
