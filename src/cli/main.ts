@@ -6,7 +6,8 @@ Commands:
   dev-token             print a token from the local development issuer
   sessions list|show    list recorded sessions, or show one
   replay <id>           rebuild and re-stream a recorded exchange or session
-  verify                check every record and batch file in the store
+  verify [--key <jwk>]  check every record and batch file in the store (and, with the
+                        checkpoint key, that nothing was cut off its end)
   reveal --key <jwk>    open the sealed originals of redacted spans
   checkpoint-key        print the public JWK that verifies chain checkpoints
 
