@@ -3,9 +3,9 @@
  * mounted secret, possibly shared by several replicas), or one generated on first start into
  * <dataDir>/checkpoint/ with mode 0600. Only its public half ever leaves this module.
  */
-import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { loadOrCreatePrivateJwk, readPrivateJwk } from '../keys/private-jwk-file.ts';
 
 export type CheckpointAlgorithm = 'EdDSA' | 'ES256';
 
@@ -47,10 +47,15 @@ export async function publicHalf(jwk: JWK): Promise<JWK & { kid: string; alg: Ch
 /** Loads the signing key: from `keyFile` when given (it must exist), else from the data dir, generating it once. */
 export async function openSigningKey(options: { keyFile?: string | undefined; dataDir: string }): Promise<SigningKey> {
   const file = options.keyFile ?? defaultSigningKeyFile(options.dataDir);
-  let jwk = await readKey(file);
+  let jwk: JWK | undefined;
+  try {
+    jwk = options.keyFile !== undefined ? await readPrivateJwk(file) : await loadOrCreatePrivateJwk(file, generateKey);
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? 'not JSON (a private JWK is expected)' : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+    throw new SigningKeyError(`cannot read the checkpoint signing key ${file}: ${reason}`);
+  }
   if (jwk === undefined) {
-    if (options.keyFile !== undefined) throw new SigningKeyError(`SCRIBE_SIGNING_KEY names ${file}, which does not exist`);
-    jwk = await createKey(file);
+    throw new SigningKeyError(options.keyFile !== undefined ? `SCRIBE_SIGNING_KEY names ${file}, which does not exist` : `The checkpoint signing key ${file} could not be created`);
   }
   const alg = algorithmOf(jwk);
   if (!alg || typeof jwk.d !== 'string') throw new SigningKeyError(`The checkpoint signing key ${file} is not an Ed25519 or P-256 private JWK`);
@@ -59,41 +64,9 @@ export async function openSigningKey(options: { keyFile?: string | undefined; da
   return { privateKey, publicJwk, kid: publicJwk.kid, alg, file };
 }
 
-async function createKey(file: string): Promise<JWK> {
-  const directory = join(file, '..');
-  await mkdir(directory, { recursive: true, mode: 0o700 });
+async function generateKey(): Promise<JWK> {
   const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   const jwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x } as JWK);
-  // Written beside, then linked into place: link fails when replicas sharing a data dir (or
-  // `scribe checkpoint-key`) raced to create it, and the loser reads the winner's key.
-  const draft = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(draft, `${JSON.stringify({ ...jwk, kid, alg: 'EdDSA' })}\n`, { mode: 0o600, flag: 'wx' });
-  try {
-    await link(draft, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    await unlink(draft).catch(() => {});
-  }
-  const key = await readKey(file);
-  if (key === undefined) throw new SigningKeyError(`The checkpoint signing key ${file} could not be created`);
-  return key;
-}
-
-async function readKey(file: string): Promise<JWK | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new SigningKeyError(`cannot read the checkpoint signing key ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  // A private key others can read is no longer private; tighten our own file rather than trust it less.
-  if (process.platform !== 'win32' && ((await stat(file)).mode & 0o077) !== 0) await chmod(file, 0o600).catch(() => {});
-  try {
-    return JSON.parse(text) as JWK;
-  } catch {
-    throw new SigningKeyError(`The checkpoint signing key ${file} is not JSON (a private JWK is expected)`);
-  }
+  return { ...jwk, kid, alg: 'EdDSA' };
 }
