@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { JWK } from 'jose';
 import type { GatewayConfig } from './config/schema.ts';
 import type { Authenticator } from './identity/identity.ts';
 import type { Policy } from './policy/policy.ts';
@@ -22,6 +23,8 @@ export interface GatewayParts {
   recorder: Recorder;
   log: Logger;
   fetch?: typeof fetch;
+  /** The public JWK that verifies chain checkpoints, when recording signs them. */
+  checkpointKey?: JWK;
 }
 
 export interface Gateway {
@@ -58,6 +61,8 @@ export function composeGateway(parts: GatewayParts): Gateway {
   });
 
   const app = new Hono();
+  const checkpointKey = parts.checkpointKey;
+  if (checkpointKey) app.get('/.well-known/scribe-checkpoint-key', (c) => c.json(checkpointKey));
   app.get('/healthz', (c) => c.json({ status: 'ok', recording: parts.recorder.accepting() ? 'ok' : 'unavailable' }));
 
   const serve = (connection: string, path: string, request: Request, url: string): Promise<Response> => {

@@ -2,6 +2,8 @@ import { createGateway, type Gateway } from '../app.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { loadConfig } from '../config/load.ts';
 import { ConfigError } from '../config/errors.ts';
+import { SigningKeyError } from '../checkpoint/signing-key.ts';
+import { SpoolLockedError } from '../store/spool-lock.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 
 export interface Booted {
@@ -33,7 +35,17 @@ export async function boot(env: Record<string, string | undefined>): Promise<Boo
     }
     throw error;
   }
-  const { gateway, devIssuer } = await createGateway(config, { log });
+  let created;
+  try {
+    created = await createGateway(config, { log });
+  } catch (error) {
+    if (error instanceof SpoolLockedError || error instanceof SigningKeyError) {
+      console.error(`scribe: ${error.message}`);
+      return undefined;
+    }
+    throw error;
+  }
+  const { gateway, devIssuer } = created;
   if (devIssuer && !LOOPBACK.test(config.server.host)) {
     console.error(
       `scribe: refusing to listen on ${config.server.host}: no identity issuer is configured, so only the local development issuer would guard the gateway. Set SCRIBE_OIDC_ISSUER and SCRIBE_OIDC_AUDIENCE, or listen on 127.0.0.1.`,

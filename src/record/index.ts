@@ -2,6 +2,9 @@
  * createRecorder composes recording: captures on the hot path, records built one at a time
  * off it, chained, batched, spooled with fsync, and uploaded to the store in the background.
  */
+import { join } from 'node:path';
+import { openCheckpointWriter, type CheckpointWriter } from '../checkpoint/index.ts';
+import type { SigningKey } from '../checkpoint/signing-key.ts';
 import type { Sealer } from '../seal/sealer.ts';
 import { batchName } from '../store/batch-names.ts';
 import { openSink } from '../store/sink.ts';
@@ -9,8 +12,9 @@ import { Spool } from '../store/spool.ts';
 import { Uploader } from '../store/uploader.ts';
 import { SegmentWriter } from '../store/segment-writer.ts';
 import { InflightJournal } from '../store/inflight-journal.ts';
+import { StartJournal } from '../store/start-journal.ts';
 import { decodeBatch } from './batch-file.ts';
-import { journalLines, readJournal, type JournalProgress } from './inflight.ts';
+import { journalLines, readJournal, startFacts, startFromFacts, type JournalProgress } from './inflight.ts';
 import { encodeBatch } from './batch-file.ts';
 import { encodeBatchIndex, indexEntryOf, INDEX_VERSION } from './batch-index.ts';
 import { Batcher } from './batcher.ts';
@@ -29,6 +33,10 @@ export interface RecorderOptions {
   /** Names this writer's chain; by default a generated id kept in the spool directory. */
   instanceId?: string;
   log?: (message: string) => void;
+  /** Signs chain checkpoints when given (the gateway always gives one). */
+  signingKey?: SigningKey;
+  /** Where each checkpoint is logged; by default `log`. */
+  publishCheckpoint?: (checkpoint: { name: string; jws: string }) => void;
 }
 
 export interface RecorderStats {
@@ -87,6 +95,9 @@ class SpoolingRecorder implements ScribeRecorder {
     private readonly uploader: Uploader,
     private readonly log: (message: string) => void,
     sealer: Sealer | undefined,
+    private readonly checkpoints: CheckpointWriter | undefined,
+    /** Every exchange's start, fsynced with group commit; and what an earlier run left open. */
+    private readonly starts: { journal: StartJournal<ExchangeStart>; leftovers: Record<string, unknown>[] },
   ) {
     const state = spool.writerState();
     this.chain = new RecordChain(state.instance, state.chain);
@@ -121,7 +132,7 @@ class SpoolingRecorder implements ScribeRecorder {
   /** Records exchanges an earlier run left in flight, unless their records reached the spool. */
   async recoverJournals(): Promise<void> {
     const leftovers = await this.journal.leftovers();
-    if (leftovers.length === 0) return;
+    if (leftovers.length === 0 && this.starts.leftovers.length === 0) return;
     const spooled = new Set<string>();
     for (const { name } of this.spool.pending()) {
       const { lines } = await decodeBatch(await this.spool.read(name));
@@ -138,6 +149,25 @@ class SpoolingRecorder implements ScribeRecorder {
       this.counts.begun++;
       this.enqueue(ExchangeCapture.recovered(got.start, got, () => {}));
     }
+    await this.recoverStarts(spooled);
+  }
+
+  /** Exchanges an earlier run began and never recorded, not even in the in-flight journal. */
+  private async recoverStarts(spooled: ReadonlySet<string>): Promise<void> {
+    const accounted: string[] = [];
+    for (const facts of this.starts.leftovers) {
+      const id = String(facts.id);
+      if (spooled.has(id) || this.journaled.has(id)) {
+        accounted.push(id);
+        continue;
+      }
+      this.log(`recording: exchange ${id} began before the gateway stopped and was never recorded; recording that it started`);
+      const capture = ExchangeCapture.recovered(startFromFacts(facts), { chunks: [] }, () => {});
+      capture.detail = 'the gateway stopped before the exchange ended; only its start had been journaled';
+      this.counts.begun++;
+      this.enqueue(capture);
+    }
+    await this.starts.journal.done(accounted);
   }
 
   private full(): boolean {
@@ -161,6 +191,7 @@ class SpoolingRecorder implements ScribeRecorder {
       this.enqueue(ended);
     });
     this.live.add(capture);
+    this.starts.journal.started(start);
     return capture;
   }
 
@@ -250,6 +281,7 @@ class SpoolingRecorder implements ScribeRecorder {
       await this.journal.remove(id).catch((error: Error) => this.log(`recording: cannot remove the journal of ${id}: ${error.message}`));
       this.journaled.delete(id);
     }
+    await this.starts.journal.done(lines.map((l) => l.id));
     this.spool.release(name);
     this.counts.recorded += lines.length;
     this.counts.spooledBatches++;
@@ -284,6 +316,9 @@ class SpoolingRecorder implements ScribeRecorder {
     await this.uploader.drain(this.config.closeUploadTimeoutMs);
     await this.uploader.stop();
     await this.uploader.segments?.close();
+    await this.checkpoints?.close();
+    await this.starts.journal.close();
+    await this.spool.close();
   }
 }
 
@@ -296,10 +331,13 @@ export async function createRecorder(config: RecordingConfig, options: RecorderO
   const spool = await Spool.open(config.spoolDir, options.instanceId);
   const sink = await openSink(config.store, config.gcsEndpoint ? { gcsEndpoint: config.gcsEndpoint } : {});
   const segments = new SegmentWriter(sink, log);
-  const uploader = new Uploader(spool, sink, { retryMinMs: config.uploadRetryMinMs, retryMaxMs: config.uploadRetryMaxMs, log, segments });
+  const checkpoints = options.signingKey ? await openCheckpointWriter(config, sink, options.signingKey, log, options.publishCheckpoint) : undefined;
+  const onStored = checkpoints && ((name: string, bytes: Uint8Array) => checkpoints.batchStored(name, bytes));
+  const uploader = new Uploader(spool, sink, { retryMinMs: config.uploadRetryMinMs, retryMaxMs: config.uploadRetryMaxMs, log, segments, onStored });
+  const starts = await StartJournal.open<ExchangeStart>(join(config.spoolDir, 'starts'), { describe: startFacts, log });
   const pending = spool.pending().length;
   if (pending > 0) log(`recording: draining ${pending} spooled batch(es) to ${sink.url}`);
-  const recorder = new SpoolingRecorder(config, spool, new InflightJournal(config.spoolDir), uploader, log, options.sealer);
+  const recorder = new SpoolingRecorder(config, spool, new InflightJournal(config.spoolDir), uploader, log, options.sealer, checkpoints, starts);
   // Before any upload: recovery must see every spooled record to avoid recording one twice.
   await recorder.recoverJournals();
   uploader.kick();

@@ -64,3 +64,34 @@ export function readJournal(lines: readonly string[]): { start: ExchangeStart; s
   if (!start) return undefined;
   return { start, ...(status !== undefined ? { status } : {}), ...(responseMs !== undefined ? { responseMs } : {}), ...(headers ? { headers } : {}), chunks };
 }
+
+/**
+ * What the start journal keeps of an exchange the moment it begins: who, when, which
+ * connection and upstream, which endpoint. Never the body or headers.
+ */
+export function startFacts(start: ExchangeStart): { id: string } & Record<string, unknown> {
+  return {
+    id: start.id,
+    startedAt: start.startedAt,
+    ...(start.identity ? { identity: start.identity } : {}),
+    ...(start.grant ? { grant: start.grant } : {}),
+    connection: start.connection,
+    upstream: start.upstream,
+    method: start.request.method,
+    path: start.request.path,
+  };
+}
+
+/** An exchange start rebuilt from its start-journal facts: the request itself was never journaled. */
+export function startFromFacts(facts: Record<string, unknown>): ExchangeStart {
+  const { id, startedAt, identity, grant, connection, upstream, method, path } = facts as unknown as ReturnType<typeof startFacts> & ExchangeStart & { method: string; path: string };
+  return {
+    id,
+    startedAt,
+    ...(identity ? { identity } : {}),
+    ...(grant ? { grant } : {}),
+    connection,
+    upstream,
+    request: { method, path, query: '', headers: {}, body: new Uint8Array(0) },
+  };
+}
