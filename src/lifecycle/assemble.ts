@@ -20,8 +20,12 @@ export async function assembleParts(config: GatewayConfig, log: Logger): Promise
   // Masking and sealing load only when configured: with them off, their modules cost nothing.
   const sealer = config.recording.sealKey ? await (await import('../seal/index.ts')).loadSealer(config.recording.sealKey) : undefined;
   const masker = config.masking.enabled ? (await import('../mask/index.ts')).createMasker(config.masking) : undefined;
+  // Findings exist only with masking on; their digests are keyed (the key never leaves this process).
+  const digester = config.masking.enabled && config.recording.enabled
+    ? await (await import('../mask/digest-key-file.ts')).openFindingDigester(config.masking, config.server.dataDir)
+    : undefined;
   const recorder = config.recording.enabled
-    ? await createRecorder(config.recording, { ...(sealer ? { sealer } : {}), log: (message) => log.log('warn', message, { concern: 'recording' }) })
+    ? await createRecorder(config.recording, { ...(sealer ? { sealer } : {}), ...(digester ? { digester } : {}), log: (message) => log.log('warn', message, { concern: 'recording' }) })
     : noRecorder;
   return {
     config,

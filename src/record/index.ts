@@ -2,6 +2,7 @@
  * createRecorder composes recording: captures on the hot path, records built one at a time
  * off it, chained, batched, spooled with fsync, and uploaded to the store in the background.
  */
+import type { FindingDigester } from '../mask/digest.ts';
 import type { Sealer } from '../seal/sealer.ts';
 import { batchName } from '../store/batch-names.ts';
 import { openSink } from '../store/sink.ts';
@@ -24,6 +25,8 @@ export { recordingConfigSchema } from './config.ts';
 
 export interface RecorderOptions {
   sealer?: Sealer;
+  /** Keys the findings' digests (HMAC-SHA-256); without it findings carry no digest. */
+  digester?: FindingDigester;
   /** Names this writer's chain; by default a generated id kept in the spool directory. */
   instanceId?: string;
   log?: (message: string) => void;
@@ -85,11 +88,12 @@ class SpoolingRecorder implements ScribeRecorder {
     private readonly uploader: Uploader,
     private readonly log: (message: string) => void,
     sealer: Sealer | undefined,
+    digester?: FindingDigester,
   ) {
     const state = spool.writerState();
     this.chain = new RecordChain(state.instance, state.chain);
     const sessionHeaders = [...new Set([config.sessionHeader, 'x-claude-code-session-id'])];
-    this.context = { threads: new ThreadIndex(), sealer, sessionHeaders, storedDefinitions: new Set() };
+    this.context = { threads: new ThreadIndex(), sealer, digester, sessionHeaders, storedDefinitions: new Set() };
     this.batcher = new Batcher(config.batchMaxBytes, config.batchMaxAgeMs, (lines) => this.writeBatch(lines));
     this.journalTimer = setInterval(() => this.journalInFlight(), JOURNAL_INTERVAL_MS);
     (this.journalTimer as { unref?: () => void }).unref?.();
@@ -289,7 +293,7 @@ export async function createRecorder(config: RecordingConfig, options: RecorderO
   const uploader = new Uploader(spool, sink, { retryMinMs: config.uploadRetryMinMs, retryMaxMs: config.uploadRetryMaxMs, log });
   const pending = spool.pending().length;
   if (pending > 0) log(`recording: draining ${pending} spooled batch(es) to ${sink.url}`);
-  const recorder = new SpoolingRecorder(config, spool, new InflightJournal(config.spoolDir), uploader, log, options.sealer);
+  const recorder = new SpoolingRecorder(config, spool, new InflightJournal(config.spoolDir), uploader, log, options.sealer, options.digester);
   // Before any upload: recovery must see every spooled record to avoid recording one twice.
   await recorder.recoverJournals();
   uploader.kick();
