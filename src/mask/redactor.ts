@@ -256,12 +256,12 @@ export class Redactor {
     while (this.queueHead < this.queue.length) {
       const head = this.queue[this.queueHead]!;
       if (head.kwStart >= known) return false;
-      if (head.kwStart < this.lastEnd) {
+      const rule = this.ruleset.rules[head.rule]!;
+      if (head.kwStart < this.lastEnd && !rule.looksPastKeyword) {
         // A keyword inside a span already redacted starts nothing new.
         this.dequeue();
         continue;
       }
-      const rule = this.ruleset.rules[head.rule]!;
       const base = this.base;
       const reader = new Reader(this.buf, final, Math.max(0, head.kwStart - LOOKBEHIND - base));
       let span;

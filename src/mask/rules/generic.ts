@@ -7,7 +7,7 @@ import { entropy } from '../entropy.ts';
 import { charset } from './charset.ts';
 import type { Reader } from './reader.ts';
 import { NAME_START, type Rule, type Span } from './rule.ts';
-import { isNameChar, readAssignment } from './shapes.ts';
+import { closesValue, isNameChar, readAssignment } from './shapes.ts';
 
 const VALUE_MAX = 200;
 const VALUE_MIN = 8;
@@ -20,6 +20,13 @@ const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 /** Starts like an expression on an object: `e.usage.inputTokens+n`, `cfg.key`. */
 const MEMBER_ACCESS = /^[A-Za-z_$][\w$]*\.[A-Za-z_$]/;
 
+/**
+ * Names of things about a secret, not the secret: `private_key_id`, `AUTH0_CLIENT_ID`,
+ * `secretName`, `token_type`, `api_key_header`. Their values stay readable.
+ */
+const NOT_A_SECRET_NAME =
+  /(?:[_.-]|[a-z](?=[A-Z])|^)(?:id|ids|name|names|type|types|uri|url|file|path|length|len|expiry|expires|expires_at|expires_in|endpoint|header|prefix|version|hint|count|size|format|kind|field|env|var|ttl|timeout|scope|scopes|usage|limit|location|arn|ref|label|hash|fingerprint|policy|rotation|provider|method|mode|source|store|type)$/i;
+
 export const GENERIC_KEYWORDS = [
   'password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'api_key', 'apikey', 'api-key',
   'access_key', 'accesskey', 'auth_key', 'private_key', 'signing_key', 'encryption_key',
@@ -31,7 +38,7 @@ function readValue(r: Reader, start: number, quote: number): number {
   if (quote >= 0) {
     for (;;) {
       const c = r.at(pos);
-      if (c === quote) return pos;
+      if (c === quote) return closesValue(r, pos, quote) ? pos : -1;
       if (c < 0 || c === 10 || c === 13 || pos - start >= VALUE_MAX) return -1;
       pos++;
     }
@@ -90,13 +97,14 @@ export function genericAssignmentRule(startsSpecificToken: (value: string) => bo
     foldCase: true,
     start: NAME_START,
     redactsAfterKeyword: true,
-    match(r, _kwStart, kwEnd): Span | null {
+    match(r, kwStart, kwEnd): Span | null {
       // "tokenizer", "secretary": the keyword begins a longer word ("tokens", "secrets" still count).
       const next = r.at(kwEnd);
       if (next >= 97 && next <= 122 && !(next === 115 && !isNameChar(r.at(kwEnd + 1)))) return null;
       const assignment = readAssignment(r, kwEnd);
       if (!assignment) return null;
-      const { valueStart, quote } = assignment;
+      const { valueStart, quote, nameEnd } = assignment;
+      if (NOT_A_SECRET_NAME.test(r.slice(kwStart, nameEnd))) return null;
       const end = readValue(r, valueStart, quote);
       if (end < 0) return null;
       const value = r.slice(valueStart, end);

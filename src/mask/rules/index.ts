@@ -5,6 +5,7 @@
 import { aiRules } from './ai.ts';
 import { chatRules } from './chat.ts';
 import { cloudRules } from './cloud.ts';
+import { commandLineRules } from './command-line.ts';
 import { commerceRules } from './commerce.ts';
 import { genericAssignmentRule } from './generic.ts';
 import { keyRules } from './keys.ts';
@@ -29,6 +30,7 @@ const specificRules: Rule[] = [
   ...keyRules,
   ...observabilityRules,
   ...webRules,
+  ...commandLineRules,
 ];
 
 /** Whether a specific rule recognises the whole of `value` as its token. */
