@@ -16,6 +16,11 @@ const MIN_ENTROPY = 3;
 const BARE_VALUE = charset('A-Za-z0-9!#$%*+./:=?@^_~-');
 /** What may follow an unquoted value; anything else (a call, an index) means code. */
 const BARE_END = charset(' \t\r\n,;)}]&\\"\'`');
+/**
+ * Header and payload of a JSON Web Token: the jwt rule decides (one without a real signature,
+ * `alg: none` in a test fixture, authenticates nothing).
+ */
+const JWT_SHAPED = /^eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]*(\.|$)/;
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 /** Starts like an expression on an object: `e.usage.inputTokens+n`, `cfg.key`. */
 const MEMBER_ACCESS = /^[A-Za-z_$][\w$]*\.[A-Za-z_$]/;
@@ -87,10 +92,10 @@ export function looksRandom(value: string, quoted: boolean): boolean {
 }
 
 /**
- * @param startsSpecificToken whether a value begins with another rule's keyword: those rules
- *   know the format and name the finding better, so the generic rule leaves the value to them.
+ * @param holdsSpecificToken whether a value holds another rule's token: those rules know the
+ *   format and name the finding better, so the generic rule leaves the value to them.
  */
-export function genericAssignmentRule(startsSpecificToken: (value: string) => boolean): Rule {
+export function genericAssignmentRule(holdsSpecificToken: (value: string) => boolean): Rule {
   return {
     id: 'generic-secret-assignment',
     keywords: GENERIC_KEYWORDS,
@@ -108,7 +113,7 @@ export function genericAssignmentRule(startsSpecificToken: (value: string) => bo
       const end = readValue(r, valueStart, quote);
       if (end < 0) return null;
       const value = r.slice(valueStart, end);
-      if (!looksRandom(value, quote >= 0) || startsSpecificToken(value)) return null;
+      if (!looksRandom(value, quote >= 0) || JWT_SHAPED.test(value) || holdsSpecificToken(value)) return null;
       return { start: valueStart, end };
     },
   };
