@@ -74,6 +74,11 @@ test('assignments that are not NAME=value: markup, subscripts, map entries, name
   expectRedacted(rule, 'env:\n  - name: SOME_API_KEY\n    value: {}\n  - name: LOG_LEVEL\n    value: info', [secret()]);
   expectRedacted(rule, '        - name: "DB_PASSWORD"\n          value: "{}"\n', [secret()]);
   expectRedacted(rule, '"environment": [{"name": "AUTH_TOKEN", "value": "{}"}]', [secret()]);
+  // Random letters with no digit: mixed case in short pieces is not a camelCase name, and a
+  // bare YAML value is a string, not a variable.
+  expectRedacted(rule, 'ENV["API_KEY"] = "{}"', ['UjqwEDHRoyMaB']);
+  expectRedacted(rule, '  - name: SOME_API_KEY\n    value: {}\n', ['UopDCjsuRGKXhpPPWEvi']);
+  assert.deepEqual(redact('password = userPassword\nSECRET = "SecretKeyValue"').findings, []);
 });
 
 test('tokens with no keyword, recognised by structure: Discord and Telegram bot tokens', () => {

@@ -74,10 +74,10 @@ export function looksLikeWords(value: string): boolean {
   if (segments.length > 1 && segments.every((segment) => WORD_SEGMENT.test(segment))) return true;
   if (/[0-9]/.test(value) || /[^A-Za-z0-9_.\-/: ]/.test(value)) return false;
   // Letters only: camelCase words are long ("Scope", "Missing"); random text cut at every
-  // capital gives short pieces.
+  // capital gives short pieces ("UjqwEDHRoyMaB": 2.6 on average).
   const words = value.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
   const averageWord = words.reduce((sum, word) => sum + word.length, 0) / Math.max(1, words.length);
-  return value.length < 16 || averageWord >= 3.5;
+  return averageWord >= (value.length < 16 ? 3 : 3.5);
 }
 
 export function looksRandom(value: string, quoted: boolean): boolean {
@@ -113,7 +113,8 @@ export function genericAssignmentRule(holdsSpecificToken: (value: string) => boo
       const end = readValue(r, valueStart, quote);
       if (end < 0) return null;
       const value = r.slice(valueStart, end);
-      if (!looksRandom(value, quote >= 0) || JWT_SHAPED.test(value) || holdsSpecificToken(value)) return null;
+      // A value given as data (markup text, a name/value pair) is a string, never a variable.
+      if (!looksRandom(value, quote >= 0 || assignment.data === true) || JWT_SHAPED.test(value) || holdsSpecificToken(value)) return null;
       return { start: valueStart, end };
     },
   };

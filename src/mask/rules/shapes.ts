@@ -103,6 +103,8 @@ export interface Assignment {
   quote: number;
   /** Where the name that contains the keyword ends. */
   nameEnd: number;
+  /** The value stands as data (markup text, the value of a name/value pair), not as code. */
+  data?: boolean;
 }
 
 /**
@@ -155,7 +157,7 @@ export function readAssignment(r: Reader, kwEnd: number): Assignment | null {
 /** `<password>value</password>`: text up to a closing tag. */
 function elementText(r: Reader, start: number, nameEnd: number): Assignment | null {
   if (r.at(start) === 60 /* < */) return null;
-  return { valueStart: start, quote: ELEMENT_TEXT, nameEnd };
+  return { valueStart: start, quote: ELEMENT_TEXT, nameEnd, data: true };
 }
 
 /**
@@ -203,7 +205,7 @@ function afterValueKey(r: Reader, pos: number, nameEnd: number): Assignment | nu
   const quote = r.at(pos);
   if (isQuote(quote)) return { valueStart: pos + 1, quote, nameEnd };
   if (quote < 0 || quote === 10 || quote === 13) return null;
-  return { valueStart: pos, quote: -1, nameEnd };
+  return { valueStart: pos, quote: -1, nameEnd, data: true };
 }
 
 export interface AssignmentSpec {
