@@ -79,6 +79,9 @@ test('assignments that are not NAME=value: markup, subscripts, map entries, name
   expectRedacted(rule, 'ENV["API_KEY"] = "{}"', ['UjqwEDHRoyMaB']);
   expectRedacted(rule, '  - name: SOME_API_KEY\n    value: {}\n', ['UopDCjsuRGKXhpPPWEvi']);
   assert.deepEqual(redact('password = userPassword\nSECRET = "SecretKeyValue"').findings, []);
+  // In a .env file "&" is part of the value; in a query string it starts the next parameter.
+  expectRedacted(rule, 'DB_PASSWORD={}\n', ['hLBmOuJ3vG&dBCT']);
+  expectRedacted(rule, 'jdbc:mysql://db/app?password={}&useSSL=true', ['hLBmOuJ3vG9dBCT']);
 });
 
 test('tokens with no keyword, recognised by structure: Discord and Telegram bot tokens', () => {

@@ -48,10 +48,22 @@ function readValue(r: Reader, start: number, quote: number): number {
       pos++;
     }
   }
-  while (pos - start <= VALUE_MAX && BARE_VALUE(r.at(pos))) pos++;
+  for (;;) {
+    if (pos - start > VALUE_MAX) break;
+    const c = r.at(pos);
+    // "&" ends a value in a query string (`&user=`); elsewhere (.env files) it is part of it.
+    if (BARE_VALUE(c) || (c === 38 && !startsParameter(r, pos + 1))) pos++;
+    else break;
+  }
   const after = r.at(pos);
   if (pos - start > VALUE_MAX || (after >= 0 && !BARE_END(after))) return -1;
   return pos;
+}
+
+function startsParameter(r: Reader, pos: number): boolean {
+  let n = 0;
+  while (n <= 40 && isNameChar(r.at(pos + n))) n++;
+  return n > 0 && r.at(pos + n) === 61 /* = */;
 }
 
 function characterKinds(value: string): number {
