@@ -6,13 +6,17 @@
  * (a credentials listing, prose): the id makes that string certain.
  */
 import { entropy } from '../entropy.ts';
+import { looksLikePlaceholder } from '../placeholders.ts';
 import { ALNUM, UPPER_ALNUM, charset, type Charset } from './charset.ts';
 import type { Reader } from './reader.ts';
 import { NAME_START, type Rule, type Span } from './rule.ts';
 import { readSegments, readAssignment, run, closesValue, type Segment } from './shapes.ts';
 
-/** How far after the key id its secret is looked for. */
-const NEAR = 200;
+/**
+ * How far after the key id its secret is looked for (the text after an id waits that long at
+ * most): the same line, the next, or the next field of a listing.
+ */
+const NEAR = 100;
 
 interface KeyPairSpec {
   id: string;
@@ -40,10 +44,11 @@ function keyPairRule(spec: KeyPairSpec): Rule {
   const nearId = (r: Reader, kwStart: number, kwEnd: number): Span | null => {
     if (ALNUM(r.at(kwStart - 1)) || !spec.idPrefixes.some((prefix) => r.startsWith(kwStart, prefix))) return null;
     const idEnd = readSegments(r, kwEnd, spec.idBody);
-    if (idEnd < 0 || ALNUM(r.at(idEnd))) return null;
+    // A documentation example id (AKIAIOSFODNN7EXAMPLE) comes with an example secret.
+    if (idEnd < 0 || ALNUM(r.at(idEnd)) || looksLikePlaceholder(r.slice(kwStart, idEnd))) return null;
     for (let pos = idEnd; pos - idEnd < NEAR; ) {
       const c = r.at(pos);
-      if (c < 0) return null;
+      if (c < 0 || (c === 10 && r.at(pos + 1) === 10)) return null; // the end, or a blank line
       if (!secretChars(c)) {
         pos++;
         continue;
