@@ -117,3 +117,30 @@ test('only the secret is redacted: ids, client ids and key ids next to it stay r
     assert.deepEqual(redact(text).findings, [], text);
   }
 });
+
+test('the families are caught in tool input (streamed) and in non-streamed bodies too', async () => {
+  const { createMasker } = await import('../../src/mask/index.ts');
+  const { config } = await import('./fixtures.ts');
+  const { assemble, blockStart, blockStop, bytes, jsonDelta, messageStart, messageStop, parseEvents, run, text } = await import('./sse-support.ts');
+  const masker = createMasker(config());
+  const secret = password();
+  const command = `mysql -h db -u root -p'${secret}' shop`;
+  const manifest = `env:\n  - name: SOME_API_KEY\n    value: ${secret}x9\n`;
+
+  // Streamed tool input, its JSON cut into one-character fragments.
+  const inputJson = JSON.stringify({ command });
+  const stream = messageStart() + blockStart(0, { type: 'tool_use', id: 'toolu_1', name: 'bash', input: {} }) +
+    [...inputJson].map((c) => jsonDelta(0, c)).join('') + blockStop(0) + messageStop();
+  const out = text(await run(masker.sse(() => {}), [bytes(stream)]));
+  assert.ok(!out.includes(secret), 'secret reached the client in tool input');
+  assert.deepEqual(JSON.parse(assemble(parseEvents(out)).json.get(0)!), { command: "mysql -h db -u root -p'[REDACTED:command-line-password]' shop" });
+
+  // A non-streamed body: text and tool input.
+  const body = new TextEncoder().encode(JSON.stringify({
+    id: 'msg_1', type: 'message', role: 'assistant', model: 'claude', stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1 },
+    content: [{ type: 'text', text: manifest }, { type: 'tool_use', id: 'toolu_2', name: 'bash', input: { command } }],
+  }));
+  const masked = JSON.parse(new TextDecoder().decode(masker.message(body, () => {})));
+  assert.equal(masked.content[0].text, 'env:\n  - name: SOME_API_KEY\n    value: [REDACTED:generic-secret-assignment]\n');
+  assert.equal(masked.content[1].input.command, "mysql -h db -u root -p'[REDACTED:command-line-password]' shop");
+});
