@@ -22,9 +22,14 @@ export async function assembleParts(config: GatewayConfig, log: Logger): Promise
   const sealer = config.recording.sealKey ? await (await import('../seal/index.ts')).loadSealer(config.recording.sealKey) : undefined;
   const masker = config.masking.enabled ? (await import('../mask/index.ts')).createMasker(config.masking) : undefined;
   const signingKey = config.recording.enabled ? await openSigningKey({ keyFile: config.recording.signingKey, dataDir: config.server.dataDir }) : undefined;
+  // Findings exist only with masking on; their digests are keyed (the key never leaves this process).
+  const digester = config.masking.enabled && config.recording.enabled
+    ? await (await import('../mask/digest-key-file.ts')).openFindingDigester(config.masking, config.server.dataDir)
+    : undefined;
   const recorder = config.recording.enabled
     ? await createRecorder(config.recording, {
         ...(sealer ? { sealer } : {}),
+        ...(digester ? { digester } : {}),
         log: (message) => log.log('warn', message, { concern: 'recording' }),
         signingKey,
         // One line per checkpoint: Cloud Logging keeps these apart from the bucket.

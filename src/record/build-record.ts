@@ -4,11 +4,11 @@
  * redacted originals. Runs off the hot path, one exchange at a time, in the order exchanges
  * ended, so that a parent is always built before its child.
  */
+import type { FindingDigester } from '../mask/digest.ts';
 import type { Sealer } from '../seal/sealer.ts';
 import { encodeBody, parseJsonObject, type EncodedBody } from './body-form.ts';
 import { prefixHashes } from './canonical.ts';
 import type { ExchangeCapture } from './exchange-capture.ts';
-import { sha256Hex } from './hash.ts';
 import { conversationOf } from './history-delta.ts';
 import { RECORD_VERSION, type AssembledMessage, type ExchangeRecord, type RecordedFinding, type RecordedResponse } from './record.ts';
 import type { Outcome } from './recorder.ts';
@@ -23,6 +23,8 @@ const tokenClaims = new Set(['access_token', 'id_token', 'refresh_token', 'token
 export interface BuildContext {
   threads: ThreadIndex;
   sealer: Sealer | undefined;
+  /** Keys the findings' digests; without it a finding carries no digest at all. */
+  digester?: FindingDigester | undefined;
   sessionHeaders: readonly string[];
   /** Definitions this writer already stored; a record includes only the new ones. */
   storedDefinitions: Set<string>;
@@ -96,7 +98,11 @@ async function sealed(original: string, sealer: Sealer | undefined): Promise<{ s
   }
 }
 
-async function recordFindings(capture: ExchangeCapture, sealer: Sealer | undefined): Promise<RecordedFinding[]> {
+async function keyedDigest(original: string, digester: FindingDigester | undefined): Promise<{ hmac?: string; dk?: string }> {
+  return digester ? { hmac: await digester.digest(original), dk: digester.keyId } : {};
+}
+
+async function recordFindings(capture: ExchangeCapture, sealer: Sealer | undefined, digester: FindingDigester | undefined): Promise<RecordedFinding[]> {
   return Promise.all(
     capture.findings.map(async (f) => ({
       rule: f.rule,
@@ -108,7 +114,7 @@ async function recordFindings(capture: ExchangeCapture, sealer: Sealer | undefin
       ...(f.string !== undefined ? { string: f.string } : {}),
       ...(f.path !== undefined ? { path: f.path } : {}),
       ...(f.truncated ? { truncated: true } : {}),
-      sha256: await sha256Hex(f.original),
+      ...(await keyedDigest(f.original, digester)),
       ...(await sealed(f.original, sealer)),
     })),
   );
@@ -156,7 +162,7 @@ export async function buildRecord(capture: ExchangeCapture, context: BuildContex
     await context.threads.remember(identityKey, start.id, session.id, messages, conversation, start.request.body.byteLength);
   }
 
-  const findings = await recordFindings(capture, context.sealer);
+  const findings = await recordFindings(capture, context.sealer, context.digester);
   // Only now, when nothing can fail any more, does this record become where the definitions live.
   for (const hash of Object.keys(defs)) context.storedDefinitions.add(hash);
   return {

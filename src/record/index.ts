@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { openCheckpointWriter, type CheckpointWriter } from '../checkpoint/index.ts';
 import type { SigningKey } from '../checkpoint/signing-key.ts';
+import type { FindingDigester } from '../mask/digest.ts';
 import type { Sealer } from '../seal/sealer.ts';
 import { batchName } from '../store/batch-names.ts';
 import { openSink } from '../store/sink.ts';
@@ -30,6 +31,8 @@ export { recordingConfigSchema } from './config.ts';
 
 export interface RecorderOptions {
   sealer?: Sealer;
+  /** Keys the findings' digests (HMAC-SHA-256); without it findings carry no digest. */
+  digester?: FindingDigester;
   /** Names this writer's chain; by default a generated id kept in the spool directory. */
   instanceId?: string;
   log?: (message: string) => void;
@@ -98,11 +101,12 @@ class SpoolingRecorder implements ScribeRecorder {
     private readonly checkpoints: CheckpointWriter | undefined,
     /** Every exchange's start, fsynced with group commit; and what an earlier run left open. */
     private readonly starts: { journal: StartJournal<ExchangeStart>; leftovers: Record<string, unknown>[] },
+    digester?: FindingDigester,
   ) {
     const state = spool.writerState();
     this.chain = new RecordChain(state.instance, state.chain);
     const sessionHeaders = [...new Set([config.sessionHeader, 'x-claude-code-session-id'])];
-    this.context = { threads: new ThreadIndex(), sealer, sessionHeaders, storedDefinitions: new Set() };
+    this.context = { threads: new ThreadIndex(), sealer, digester, sessionHeaders, storedDefinitions: new Set() };
     this.batcher = new Batcher(config.batchMaxBytes, config.batchMaxAgeMs, (lines) => this.writeBatch(lines));
     this.journalTimer = setInterval(() => this.journalInFlight(), JOURNAL_INTERVAL_MS);
     (this.journalTimer as { unref?: () => void }).unref?.();
@@ -337,7 +341,7 @@ export async function createRecorder(config: RecordingConfig, options: RecorderO
   const starts = await StartJournal.open<ExchangeStart>(join(config.spoolDir, 'starts'), { describe: startFacts, log });
   const pending = spool.pending().length;
   if (pending > 0) log(`recording: draining ${pending} spooled batch(es) to ${sink.url}`);
-  const recorder = new SpoolingRecorder(config, spool, new InflightJournal(config.spoolDir), uploader, log, options.sealer, checkpoints, starts);
+  const recorder = new SpoolingRecorder(config, spool, new InflightJournal(config.spoolDir), uploader, log, options.sealer, checkpoints, starts, options.digester);
   // Before any upload: recovery must see every spooled record to avoid recording one twice.
   await recorder.recoverJournals();
   uploader.kick();
