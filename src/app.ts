@@ -11,6 +11,7 @@ import { GatewayError, errorResponse } from './http/errors.ts';
 import { OpenStreams } from './lifecycle/open-streams.ts';
 import { createCallHandler, type CallMasker } from './proxy/handle-call.ts';
 import { matchRoute } from './proxy/routes.ts';
+import { fetchTransport, type UpstreamTransport } from './upstream/transport.ts';
 
 /** The parts a gateway is composed of; src/lifecycle/assemble.ts builds them from config. */
 export interface GatewayParts {
@@ -22,6 +23,8 @@ export interface GatewayParts {
   recorder: Recorder;
   log: Logger;
   fetch?: typeof fetch;
+  /** How calls reach the upstream; the runtime's fetch unless the runtime brings a faster one. */
+  transport?: UpstreamTransport;
 }
 
 export interface Gateway {
@@ -53,7 +56,7 @@ export function composeGateway(parts: GatewayParts): Gateway {
     recorder: parts.recorder,
     server: parts.config.server,
     log: parts.log,
-    fetch: parts.fetch ?? fetch,
+    transport: parts.transport ?? fetchTransport(parts.fetch ?? fetch),
     openStreams,
   });
 

@@ -3,6 +3,7 @@ import type { GatewayConfig } from '../config/schema.ts';
 import { loadConfig } from '../config/load.ts';
 import { ConfigError } from '../config/errors.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
+import type { UpstreamTransport } from '../upstream/transport.ts';
 
 export interface Booted {
   gateway: Gateway;
@@ -21,7 +22,7 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/;
  * Everything `scribe serve` does before a runtime listens: config, parts, the safety checks
  * and the start-up banner. A bad config ends here with its message, never a stack trace.
  */
-export async function boot(env: Record<string, string | undefined>): Promise<Booted | undefined> {
+export async function boot(env: Record<string, string | undefined>, runtime: { transport?: UpstreamTransport } = {}): Promise<Booted | undefined> {
   const log = createLogger({ level: env.SCRIBE_LOG_LEVEL === 'debug' ? 'debug' : 'info' });
   let config: GatewayConfig;
   try {
@@ -33,7 +34,7 @@ export async function boot(env: Record<string, string | undefined>): Promise<Boo
     }
     throw error;
   }
-  const { gateway, devIssuer } = await createGateway(config, { log });
+  const { gateway, devIssuer } = await createGateway(config, { log, ...runtime });
   if (devIssuer && !LOOPBACK.test(config.server.host)) {
     console.error(
       `scribe: refusing to listen on ${config.server.host}: no identity issuer is configured, so only the local development issuer would guard the gateway. Set SCRIBE_OIDC_ISSUER and SCRIBE_OIDC_AUDIENCE, or listen on 127.0.0.1.`,
