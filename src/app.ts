@@ -61,7 +61,12 @@ export function composeGateway(parts: GatewayParts): Gateway {
   });
 
   const app = new Hono();
-  app.get('/healthz', (c) => c.json({ status: 'ok', recording: parts.recorder.accepting() ? 'ok' : 'unavailable' }));
+  app.get('/healthz', (c) => {
+    // Liveness stays 200: a gateway recording badly still serves; the body says how badly.
+    const recording = parts.recorder.health?.() ?? { state: parts.recorder.accepting() ? 'ok' : 'unavailable' };
+    const status = recording.state === 'ok' ? 'ok' : 'degraded';
+    return c.json({ status, recording: recording.state, ...('unrecorded' in recording ? { unrecorded: recording.unrecorded, toBuild: recording.toBuild } : {}) });
+  });
 
   const serve = (connection: string, path: string, request: Request, url: string): Promise<Response> => {
     const kind = matchRoute(request.method, path);

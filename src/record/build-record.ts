@@ -7,6 +7,7 @@
 import type { Sealer } from '../seal/sealer.ts';
 import { encodeBody, parseJsonObject, type EncodedBody } from './body-form.ts';
 import { prefixHashes } from './canonical.ts';
+import type { RecoveredFinding } from './inflight.ts';
 import type { ExchangeCapture } from './exchange-capture.ts';
 import { sha256Hex } from './hash.ts';
 import { conversationOf } from './history-delta.ts';
@@ -108,8 +109,8 @@ async function recordFindings(capture: ExchangeCapture, sealer: Sealer | undefin
       ...(f.string !== undefined ? { string: f.string } : {}),
       ...(f.path !== undefined ? { path: f.path } : {}),
       ...(f.truncated ? { truncated: true } : {}),
-      sha256: await sha256Hex(f.original),
-      ...(await sealed(f.original, sealer)),
+      // A finding recovered from a journal has only its original's hash: nothing left to seal.
+      ...('sha256' in f ? { sha256: (f as RecoveredFinding).sha256 } : { sha256: await sha256Hex(f.original), ...(await sealed(f.original, sealer)) }),
     })),
   );
 }

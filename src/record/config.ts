@@ -21,6 +21,8 @@ export const recordingConfigSchema = z
     uploadRetryMaxMs: z.number().int().positive().default(30_000),
     /** How long close() keeps uploading before leaving the rest in the spool for the next start. */
     closeUploadTimeoutMs: z.number().int().nonnegative().default(5_000),
+    /** How long close() keeps building records; exchanges still waiting then are saved raw, built at the next start. */
+    closeBuildBudgetMs: z.number().int().nonnegative().default(2_000),
   })
   .default({
     enabled: true,
@@ -34,6 +36,7 @@ export const recordingConfigSchema = z
     uploadRetryMinMs: 200,
     uploadRetryMaxMs: 30_000,
     closeUploadTimeoutMs: 5_000,
+    closeBuildBudgetMs: 2_000,
   });
 
 export type RecordingConfig = z.infer<typeof recordingConfigSchema>;
