@@ -106,12 +106,12 @@ async function hotPath(): Promise<{ chunkNs: number; exchangeUs: number; chunksP
 }
 
 async function throughput(sessionCount: number, turns: number) {
-  const sessions = Array.from({ length: sessionCount }, (_, i) => agentSession(turns, `tp-${i}`, claudeCodeProfile));
+  const sessions = Array.from({ length: sessionCount }, (_, i) => agentSession(turns, `tp-${i}`, claudeCodeProfile, `Task ${i}: fix the failing test in src/record and explain the cause.`));
   const exchanges = [];
   for (let turn = 0; turn < turns; turn++) for (const session of sessions) exchanges.push({ start: startOf(session[turn]!.body), answer: session[turn]!.answer });
   const sizes = exchanges.map((e) => e.start.request.body.byteLength);
   const root = await tempDir('bench-throughput');
-  const recorder = await createRecorder(configFor(root, { spoolMaxBytes: 8 * 1024 ** 3 }), { log: () => {} });
+  const recorder = await createRecorder(configFor(root, { spoolMaxBytes: 8 * 1024 ** 3, batchMaxAgeMs: 1000 }), { log: () => {} });
   const cpuBefore = process.cpuUsage();
   const t0 = performance.now();
   for (const { start, answer } of exchanges) playStream(recorder, start, answer);

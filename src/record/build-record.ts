@@ -5,7 +5,7 @@
  * ended, so that a parent is always built before its child.
  */
 import type { Sealer } from '../seal/sealer.ts';
-import { encodeBody, parseJsonObject, type EncodedBody } from './body-form.ts';
+import { decodeJsonBody, encodeBody, type EncodedBody } from './body-form.ts';
 import { prefixHashes } from './canonical.ts';
 import type { RecoveredFinding } from './inflight.ts';
 import type { ExchangeCapture } from './exchange-capture.ts';
@@ -134,18 +134,19 @@ export async function buildRecord(capture: ExchangeCapture, context: BuildContex
   const requestHeaders = safeHeaders(Object.entries(start.request.headers));
   const identityKey = start.identity ? `${start.identity.issuer}\n${start.identity.subject}` : undefined;
 
-  const parsed = parseJsonObject(start.request.body);
+  const decoded = decodeJsonBody(start.request.body);
+  const parsed = decoded?.parsed;
   const messages = Array.isArray(parsed?.messages) ? (parsed.messages as unknown[]) : undefined;
   const named = callerSession(requestHeaders, parsed, context.sessionHeaders);
 
-  const hashes = messages && identityKey ? await prefixHashes(messages) : undefined;
+  const hashes = messages && identityKey ? prefixHashes(messages) : undefined;
   const parent = hashes && identityKey ? context.threads.findParent(identityKey, hashes, named?.id) : undefined;
   const session = named ?? (parent ? { id: parent.sessionId, source: 'inferred' as const } : { id: start.id, source: 'new' as const });
 
   const encoded: EncodedBody = await encodeBody(start.request.body, {
     refFields: ['system', 'tools'],
     ...(parent?.conversation ? { history: { parent: parent.exchangeId, conversation: parent.conversation, keep: parent.length } } : {}),
-  });
+  }, decoded);
   const defs: Record<string, unknown> = {};
   for (const [hash, value] of encoded.definitions) if (!context.storedDefinitions.has(hash)) defs[hash] = value;
 
@@ -154,7 +155,7 @@ export async function buildRecord(capture: ExchangeCapture, context: BuildContex
 
   if (identityKey && messages && response && response.status < 400 && outcome.status !== 'rejected') {
     const conversation = conversationOf(messages, response.message);
-    await context.threads.remember(identityKey, start.id, session.id, messages, conversation, start.request.body.byteLength);
+    context.threads.remember(identityKey, start.id, session.id, messages, conversation, start.request.body.byteLength, hashes);
   }
 
   const findings = await recordFindings(capture, context.sealer);

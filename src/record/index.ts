@@ -53,6 +53,9 @@ export interface ScribeRecorder extends Recorder {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Lets the event loop run (streams in progress) without a timer's millisecond floor. */
+const yieldToLoop: () => Promise<void> =
+  typeof globalThis.setImmediate === 'function' ? () => new Promise<void>((resolve) => setImmediate(resolve)) : () => sleep(0);
 const BUILD_SLICE_MS = 1;
 /** "Served unrecorded" is logged at most this often, with the count since the last line. */
 const UNRECORDED_LOG_INTERVAL_MS = 10_000;
@@ -223,13 +226,13 @@ class SpoolingRecorder implements ScribeRecorder {
   private async drain(): Promise<void> {
     this.draining = true;
     try {
-      await sleep(0);
+      await yieldToLoop();
       let sliceStart = performance.now();
       for (let capture = this.toBuild.shift(); capture; capture = this.stopBuilding ? undefined : this.toBuild.shift()) {
         await this.record(capture);
         this.toBuildBytes -= capturedBytes(capture);
         if (performance.now() - sliceStart >= BUILD_SLICE_MS) {
-          await sleep(0);
+          await yieldToLoop();
           sliceStart = performance.now();
         }
       }
