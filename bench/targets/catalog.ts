@@ -2,6 +2,7 @@
 
 import { directTarget } from './direct.ts';
 import { nginxTarget } from './nginx.ts';
+import { nodeFloorTarget } from './node-floor.ts';
 import { portkeyTarget } from './portkey.ts';
 import { scribeTarget } from './scribe.ts';
 import type { TargetDefinition } from './target.ts';
@@ -10,6 +11,7 @@ export function allTargets(): TargetDefinition[] {
   return [
     directTarget,
     nginxTarget,
+    nodeFloorTarget,
     scribeTarget('node', 'off'),
     scribeTarget('node', 'record'),
     scribeTarget('node', 'on'),
