@@ -8,6 +8,7 @@ import { scribeTarget } from './scribe.ts';
 import type { TargetDefinition } from './target.ts';
 
 export function allTargets(): TargetDefinition[] {
+  const baseline = process.env.SCRIBE_BENCH_BASELINE;
   return [
     directTarget,
     nginxTarget,
@@ -15,6 +16,7 @@ export function allTargets(): TargetDefinition[] {
     scribeTarget('node', 'off'),
     scribeTarget('node', 'record'),
     scribeTarget('node', 'on'),
+    ...(baseline ? [scribeTarget('node', 'off', baseline), scribeTarget('node', 'on', baseline)] : []),
     scribeTarget('bun', 'off'),
     scribeTarget('bun', 'on'),
     scribeTarget('deno', 'off'),

@@ -17,13 +17,25 @@ export function nodeTransport(): NodeTransport {
   const agent = new Agent({ keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
   return {
     async send(outgoing) {
-      const reply = await request(outgoing.url, {
-        dispatcher: agent,
-        method: outgoing.method as 'POST',
-        headers: outgoing.headers,
-        body: outgoing.body ?? null,
-        signal: outgoing.signal,
-      });
+      const once = () =>
+        request(outgoing.url, {
+          dispatcher: agent,
+          method: outgoing.method as 'POST',
+          headers: outgoing.headers,
+          body: outgoing.body ?? null,
+          signal: outgoing.signal,
+        });
+      let reply: Awaited<ReturnType<typeof once>>;
+      try {
+        reply = await once();
+      } catch (error) {
+        // A pooled connection that the upstream closed as it went idle fails before any answer
+        // ("other side closed"), most often when this process was too busy to notice the close
+        // in time. It is sent once more on a fresh connection, as the Anthropic SDKs themselves
+        // retry connection errors. Any other failure is the caller's to see.
+        if ((error as { code?: string }).code !== 'UND_ERR_SOCKET' || outgoing.signal.aborted) throw error;
+        reply = await once();
+      }
       const headers = new Headers();
       for (const name in reply.headers) {
         const value = reply.headers[name];
