@@ -9,9 +9,23 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawnGateway, runScribe } from '../support/spawn-gateway.ts';
-import { startUpstream } from '../support/upstream.ts';
+import { startUpstream, type TestUpstream } from '../support/upstream.ts';
 import { agentSession, claudeCodeProfile } from '../record/agent-session.ts';
 import { storedRecords } from '../record/store-helpers.ts';
+
+/** Starts the gateway again on the same directories, waits for the store to hold `expected` records, stops it cleanly. */
+async function recordedByNextStart(upstream: TestUpstream, dirs: Record<string, string>, expected: number, patienceMs: number) {
+  const store = dirs.SCRIBE_STORE!;
+  const next = await spawnGateway('node', { SCRIBE_UPSTREAM_URL: upstream.url, ANTHROPIC_API_KEY: upstream.apiKey, ...dirs });
+  let records = await storedRecords(store).catch(() => []);
+  for (let waited = 0; records.length < expected && waited < patienceMs; waited += 500) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    records = await storedRecords(store).catch(() => records);
+  }
+  next.child.kill('SIGTERM');
+  assert.equal(await next.exited, 0, next.stderr());
+  return storedRecords(store);
+}
 
 const SESSIONS = 8;
 const TURNS = 30;
@@ -48,16 +62,7 @@ test('SIGTERM after a burst: every served exchange is recorded, at the latest by
     first.child.kill('SIGTERM');
     assert.equal(await first.exited, 0, first.stderr());
 
-    // The next start records whatever the first left as raw captures, then stops cleanly too.
-    const second = await spawnGateway('node', { SCRIBE_UPSTREAM_URL: upstream.url, ANTHROPIC_API_KEY: upstream.apiKey, ...dirs });
-    let records = await storedRecords(dirs.SCRIBE_STORE).catch(() => []);
-    for (let waited = 0; records.length < served.length && waited < 120_000; waited += 500) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      records = await storedRecords(dirs.SCRIBE_STORE).catch(() => records);
-    }
-    second.child.kill('SIGTERM');
-    assert.equal(await second.exited, 0, second.stderr());
-    records = await storedRecords(dirs.SCRIBE_STORE);
+    const records = await recordedByNextStart(upstream, dirs, served.length, 120_000);
     const ids = new Set(records.map((r) => r.id));
     const missing = served.filter((id) => !ids.has(id));
     assert.deepEqual(missing, [], `${missing.length} of ${served.length} served exchanges were not recorded`);
@@ -95,15 +100,7 @@ test('with no time to build at all, the served exchanges are saved raw and recor
     assert.equal(await hurried.exited, 0, hurried.stderr());
     assert.match(hurried.stderr(), /not yet recorded; saving their captures to the spool/);
 
-    const next = await spawnGateway('node', { SCRIBE_UPSTREAM_URL: upstream.url, ANTHROPIC_API_KEY: upstream.apiKey, ...dirs });
-    let records = await storedRecords(dirs.SCRIBE_STORE).catch(() => []);
-    for (let waited = 0; records.length < served.length && waited < 60_000; waited += 500) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      records = await storedRecords(dirs.SCRIBE_STORE).catch(() => records);
-    }
-    next.child.kill('SIGTERM');
-    assert.equal(await next.exited, 0, next.stderr());
-    records = await storedRecords(dirs.SCRIBE_STORE);
+    const records = await recordedByNextStart(upstream, dirs, served.length, 60_000);
     assert.deepEqual(new Set(records.map((r) => r.id)), new Set(served));
   } finally {
     await hurried.stop('SIGKILL');
