@@ -5,6 +5,7 @@ import { ConfigError } from '../config/errors.ts';
 import { SigningKeyError } from '../checkpoint/signing-key.ts';
 import { SpoolLockedError } from '../store/spool-lock.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
+import type { UpstreamTransport } from '../upstream/transport.ts';
 
 export interface Booted {
   gateway: Gateway;
@@ -23,7 +24,7 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/;
  * Everything `scribe serve` does before a runtime listens: config, parts, the safety checks
  * and the start-up banner. A bad config ends here with its message, never a stack trace.
  */
-export async function boot(env: Record<string, string | undefined>): Promise<Booted | undefined> {
+export async function boot(env: Record<string, string | undefined>, runtime: { transport?: UpstreamTransport } = {}): Promise<Booted | undefined> {
   const log = createLogger({ level: env.SCRIBE_LOG_LEVEL === 'debug' ? 'debug' : 'info' });
   let config: GatewayConfig;
   try {
@@ -37,7 +38,7 @@ export async function boot(env: Record<string, string | undefined>): Promise<Boo
   }
   let created;
   try {
-    created = await createGateway(config, { log });
+    created = await createGateway(config, { log, ...runtime });
   } catch (error) {
     if (error instanceof SpoolLockedError || error instanceof SigningKeyError) {
       console.error(`scribe: ${error.message}`);

@@ -27,6 +27,8 @@ export const recordingConfigSchema = z
     checkpointMirror: z.string().regex(/^(file:|gs:\/\/)/, 'must start with file: or gs://').optional(),
     /** The longest a stored batch waits for a signed checkpoint. */
     checkpointIntervalMs: z.number().int().positive().default(60_000),
+    /** How long close() keeps building records; exchanges still waiting then are saved raw, built at the next start. */
+    closeBuildBudgetMs: z.number().int().nonnegative().default(2_000),
   })
   .default({
     enabled: true,
@@ -41,6 +43,7 @@ export const recordingConfigSchema = z
     uploadRetryMaxMs: 30_000,
     closeUploadTimeoutMs: 5_000,
     checkpointIntervalMs: 60_000,
+    closeBuildBudgetMs: 2_000,
   });
 
 export type RecordingConfig = z.infer<typeof recordingConfigSchema>;
