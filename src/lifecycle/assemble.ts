@@ -15,12 +15,22 @@ export interface AssembledParts extends GatewayParts {
 
 /** Builds each concern's part from its section of the config. */
 export async function assembleParts(config: GatewayConfig, log: Logger): Promise<AssembledParts> {
-  const connections = await openConnections(config.connections);
+  const connections = await openConnections(config.connections, {
+    recording: config.recording.enabled,
+    masking: config.masking.enabled,
+    // Masking off gateway-wide has always meant no prompt scanning either.
+    prompts: config.masking.enabled ? config.masking.prompts : { '*': 'allow' },
+  });
+  const switches = [...connections.values()].map((connection) => connection.switches!);
+  // A part switched off gateway-wide still loads when one connection turns it on.
+  const masking = config.masking.enabled || switches.some((s) => s.maskAnswers || s.prompts !== 'allow');
+  const recording = config.recording.enabled || switches.some((s) => s.recording);
+  const prompts = Object.fromEntries([...connections].map(([name, connection]) => [name, connection.switches!.prompts]));
   const { authenticator, devIssuer } = await createAuthenticator(config.identity, { dataDir: config.server.dataDir });
   // Masking and sealing load only when configured: with them off, their modules cost nothing.
   const sealer = config.recording.sealKey ? await (await import('../seal/index.ts')).loadSealer(config.recording.sealKey) : undefined;
-  const masker = config.masking.enabled ? (await import('../mask/index.ts')).createMasker(config.masking) : undefined;
-  const recorder = config.recording.enabled
+  const masker = masking ? (await import('../mask/index.ts')).createMasker({ ...config.masking, enabled: true, prompts: { ...config.masking.prompts, ...prompts } }) : undefined;
+  const recorder = recording
     ? await createRecorder(config.recording, { ...(sealer ? { sealer } : {}), log: (message) => log.log('warn', message, { concern: 'recording' }) })
     : noRecorder;
   return {
