@@ -1,0 +1,62 @@
+/**
+ * A gateway in front of both upstreams, with real recording and masking: the "default"
+ * connection goes to the test Anthropic upstream, "vertex" to the fake Vertex AI, whose
+ * Google access token the gateway gets from an injected token source (google-auth-library
+ * cannot reach Google here). Connections are built from config as `scribe serve` builds them.
+ */
+import { defineConfig } from '../../src/config/load.ts';
+import { createMasker } from '../../src/mask/index.ts';
+import { createRecorder, type ScribeRecorder } from '../../src/record/index.ts';
+import type { ExchangeRecord } from '../../src/record/record.ts';
+import type { Connection } from '../../src/upstream/connection.ts';
+import { openConnections } from '../../src/upstream/connections.ts';
+import type { ConnectionConfig } from '../../src/upstream/config.ts';
+import { config as maskingConfig } from '../mask/fixtures.ts';
+import { configFor, storedRecords, tempDir } from '../record/store-helpers.ts';
+import { startCoreHarness, type CoreHarness } from './core-gateway.ts';
+import { startFakeVertex, type FakeVertex } from './vertex-upstream.ts';
+
+export interface VertexHarness extends CoreHarness {
+  vertex: FakeVertex;
+  recorder: ScribeRecorder;
+  store: string;
+  /** Every stored record, once `count` exchanges are recorded and uploaded. */
+  records(count: number): Promise<ExchangeRecord[]>;
+}
+
+export async function startVertexHarness(extra: Record<string, Partial<ConnectionConfig>> = {}): Promise<VertexHarness> {
+  const vertex = await startFakeVertex();
+  const recording = configFor(await tempDir('vertex'));
+  const recorder = await createRecorder(recording, { log: () => {} });
+  const connections = new Map<string, Connection>();
+  const harness = await startCoreHarness({ parts: { connections, recorder, masker: createMasker(maskingConfig()) } });
+  const config = defineConfig({
+    connections: {
+      default: { type: 'anthropic', baseUrl: harness.upstream.url, apiKey: harness.upstream.apiKey },
+      vertex: { type: 'vertex', projectId: vertex.project, region: vertex.region, baseUrl: vertex.url },
+      ...(extra as Record<string, ConnectionConfig>),
+    },
+  });
+  const opened = await openConnections(config.connections, { recording: true, masking: true, prompts: { '*': 'allow' } }, async () => vertex.accessToken);
+  for (const [name, connection] of opened) connections.set(name, connection);
+  return {
+    ...harness,
+    vertex,
+    recorder,
+    store: recording.store,
+    async records(count) {
+      for (;;) {
+        await recorder.flush();
+        const { recorded, pendingBytes } = recorder.stats();
+        if (recorded >= count && pendingBytes === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return storedRecords(recording.store);
+    },
+    async close() {
+      await harness.close();
+      await vertex.close();
+      await recorder.close();
+    },
+  };
+}
