@@ -1,0 +1,121 @@
+/**
+ * Claude Code in its Vertex AI mode (the pinned CLI, offline) through the gateway:
+ * CLAUDE_CODE_USE_VERTEX=1, CLAUDE_CODE_SKIP_VERTEX_AUTH=1 and ANTHROPIC_VERTEX_BASE_URL at a
+ * connection. In that mode Claude Code sends ANTHROPIC_AUTH_TOKEN, or an apiKeyHelper's
+ * output, as "Authorization: Bearer" (and ANTHROPIC_API_KEY as x-api-key); the gateway
+ * verifies it, records the caller, and calls Vertex AI with its own Google token.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startVertexHarness, type VertexHarness } from '../support/vertex-gateway.ts';
+
+const claudeBin = resolve('node_modules/.bin/claude');
+let h: VertexHarness;
+let home: string;
+
+before(async () => {
+  h = await startVertexHarness();
+  home = await mkdtemp(join(tmpdir(), 'scribe-claude-vertex-'));
+  await mkdir(join(home, 'tmp'));
+  await mkdir(join(home, 'work'));
+  // Answers like a model that runs one shell command, then reports what the tool returned.
+  h.vertex.respondWith((body) => {
+    const messages = (body.messages ?? []) as Array<{ content: unknown }>;
+    const last = messages.at(-1)?.content;
+    const result = Array.isArray(last) ? last.find((block: { type?: string }) => block.type === 'tool_result') : undefined;
+    if (result) return { blocks: [{ type: 'text', text: `The tool said: ${JSON.stringify(result.content)}` }] };
+    const tools = ((body.tools ?? []) as Array<{ name: string }>).map((tool) => tool.name);
+    if (!tools.includes('Bash')) return undefined;
+    return { blocks: [{ type: 'tool_use', id: 'toolu_vx1', name: 'Bash', input: { command: 'echo vertex-tool-ok', description: 'echo' } }] };
+  });
+});
+after(async () => {
+  await h.close();
+  await rm(home, { recursive: true, force: true });
+});
+
+function runClaude(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    execFile(
+      claudeBin,
+      ['-p', 'run echo through the shell', '--model', 'claude-sonnet-5-5', '--allowedTools', 'Bash(echo:*)'],
+      {
+        cwd: join(home, 'work'),
+        timeout: 60_000,
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          HOME: home,
+          TMPDIR: join(home, 'tmp'),
+          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+          CLAUDE_CODE_USE_VERTEX: '1',
+          CLAUDE_CODE_SKIP_VERTEX_AUTH: '1',
+          ANTHROPIC_VERTEX_BASE_URL: `${h.url}/c/vertex/v1`,
+          ANTHROPIC_VERTEX_PROJECT_ID: 'team-project',
+          CLOUD_ML_REGION: 'us-east5',
+          ...env,
+        },
+      },
+      (error, stdout, stderr) => resolvePromise({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+async function assertRoundTrip(env: Record<string, string>): Promise<void> {
+  const before = h.vertex.calls.length;
+  const run = await runClaude(env);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /The tool said: "vertex-tool-ok"/);
+  const calls = h.vertex.calls.slice(before);
+  assert.ok(calls.length >= 2, 'expected the tool call and the follow-up');
+  for (const call of calls) {
+    assert.equal(call.method, 'streamRawPredict');
+    assert.equal(call.model, 'claude-sonnet-5-5');
+    assert.equal(call.body.anthropic_version, 'vertex-2023-10-16');
+    assert.equal(call.headers.authorization, `Bearer ${h.vertex.accessToken}`);
+    assert.ok(!JSON.stringify(call.headers).includes(h.token), 'the caller token never reaches Vertex AI');
+  }
+  const followUp = calls.at(-1)!.body as { messages: Array<{ content: Array<{ type: string }> }> };
+  assert.equal(followUp.messages.at(-1)!.content[0]!.type, 'tool_result');
+  assert.deepEqual(h.vertex.refused, []);
+}
+
+test('claude -p in Vertex mode with ANTHROPIC_AUTH_TOKEN completes a tool round trip, recorded under the caller', async () => {
+  const recordedBefore = h.recorder.stats().recorded;
+  await assertRoundTrip({ ANTHROPIC_AUTH_TOKEN: h.token });
+  const records = (await h.records(recordedBefore + 2)).slice(recordedBefore);
+  assert.ok(records.length >= 2);
+  for (const record of records) {
+    assert.equal(record.format, 'vertex');
+    assert.equal(record.connection, 'vertex');
+    assert.equal(record.model, 'claude-sonnet-5-5');
+    assert.equal(record.identity?.subject, 'dev@example.com');
+    assert.match(record.request.path, /^\/v1\/projects\/team-project\/locations\/us-east5\/publishers\/anthropic\/models\/claude-sonnet-5-5:streamRawPredict$/);
+    assert.equal(record.outcome.status, 'complete');
+  }
+  // One Claude Code run is one session, threaded by its session header.
+  assert.equal(new Set(records.map((record) => record.session.id)).size, 1);
+});
+
+test('claude -p in Vertex mode with an apiKeyHelper (sent as Bearer) completes a tool round trip', async () => {
+  const helper = join(home, 'token-helper.sh');
+  await writeFile(helper, `#!/bin/sh\nprintf '%s' '${h.token}'\n`);
+  await chmod(helper, 0o700);
+  await mkdir(join(home, '.claude'), { recursive: true });
+  await writeFile(join(home, '.claude', 'settings.json'), JSON.stringify({ apiKeyHelper: helper }));
+  try {
+    await assertRoundTrip({});
+  } finally {
+    await rm(join(home, '.claude', 'settings.json'));
+  }
+});
+
+test('claude -p in Vertex mode with a token the gateway does not trust fails and reaches no upstream', async () => {
+  const before = h.vertex.calls.length + h.vertex.refused.length + h.upstream.calls.length;
+  const run = await runClaude({ ANTHROPIC_AUTH_TOKEN: 'not-a-token' });
+  assert.notEqual(run.code, 0);
+  assert.equal(h.vertex.calls.length + h.vertex.refused.length + h.upstream.calls.length, before);
+});
