@@ -31,7 +31,7 @@ export async function assembleParts(config: GatewayConfig, log: Logger): Promise
   const sealer = config.recording.sealKey ? await (await import('../seal/index.ts')).loadSealer(config.recording.sealKey) : undefined;
   const masker = masking ? (await import('../mask/index.ts')).createMasker({ ...config.masking, enabled: true, prompts: { ...config.masking.prompts, ...prompts } }) : undefined;
   const recorder = recording
-    ? await createRecorder(config.recording, { ...(sealer ? { sealer } : {}), log: (message) => log.log('warn', message, { concern: 'recording' }) })
+    ? await createRecorder({ ...config.recording, enabled: true }, { ...(sealer ? { sealer } : {}), log: (message) => log.log('warn', message, { concern: 'recording' }) })
     : noRecorder;
   return {
     config,
