@@ -7,6 +7,7 @@ import { createPolicy } from '../policy/index.ts';
 import { createRecorder } from '../record/index.ts';
 import { noRecorder } from '../record/recorder.ts';
 import { openConnections } from '../upstream/connections.ts';
+import { switchDefaults } from '../upstream/switches.ts';
 
 export interface AssembledParts extends GatewayParts {
   /** Set when no issuer is configured: the gateway must stay on loopback. */
@@ -15,12 +16,7 @@ export interface AssembledParts extends GatewayParts {
 
 /** Builds each concern's part from its section of the config. */
 export async function assembleParts(config: GatewayConfig, log: Logger): Promise<AssembledParts> {
-  const connections = await openConnections(config.connections, {
-    recording: config.recording.enabled,
-    masking: config.masking.enabled,
-    // Masking off gateway-wide has always meant no prompt scanning either.
-    prompts: config.masking.enabled ? config.masking.prompts : { '*': 'allow' },
-  });
+  const connections = await openConnections(config.connections, switchDefaults(config));
   const switches = [...connections.values()].map((connection) => connection.switches!);
   // A part switched off gateway-wide still loads when one connection turns it on.
   const masking = config.masking.enabled || switches.some((s) => s.maskAnswers || s.prompts !== 'allow');

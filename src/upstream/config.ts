@@ -4,11 +4,12 @@ import { z } from 'zod';
  * What the gateway does on a connection. Each switch left out follows the gateway-wide
  * setting (recording.enabled, masking.enabled, masking.prompts).
  */
+const onOff = z.preprocess((value) => (value === true ? 'on' : value === false ? 'off' : value), z.enum(['on', 'off']).optional());
 const switches = {
   /** off: only a minimal audit line (who, when, model, outcome, tokens; no bodies). */
-  recording: z.enum(['on', 'off']).optional(),
+  recording: onOff,
   /** Redaction of secrets in answers. */
-  masking: z.enum(['on', 'off']).optional(),
+  masking: onOff,
   /** What to do with secrets in prompts. */
   prompts: z.enum(['allow', 'mask', 'block']).optional(),
 };

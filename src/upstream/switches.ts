@@ -22,6 +22,15 @@ export interface SwitchDefaults {
   prompts: Record<string, PromptRule>;
 }
 
+/** The defaults from the gateway-wide sections; masking off gateway-wide has always meant no prompt scanning either. */
+export function switchDefaults(config: { recording: { enabled: boolean }; masking: { enabled: boolean; prompts: Record<string, PromptRule> } }): SwitchDefaults {
+  return {
+    recording: config.recording.enabled,
+    masking: config.masking.enabled,
+    prompts: config.masking.enabled ? config.masking.prompts : { '*': 'allow' },
+  };
+}
+
 export function resolveSwitches(name: string, config: ConnectionConfig, defaults: SwitchDefaults): ConnectionSwitches {
   return {
     recording: config.recording === undefined ? defaults.recording : config.recording === 'on',
