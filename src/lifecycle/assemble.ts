@@ -21,11 +21,10 @@ export async function assembleParts(config: GatewayConfig, log: Logger): Promise
   // A part switched off gateway-wide still loads when one connection turns it on.
   const masking = config.masking.enabled || switches.some((s) => s.maskAnswers || s.prompts !== 'allow');
   const recording = config.recording.enabled || switches.some((s) => s.recording);
-  const prompts = Object.fromEntries([...connections].map(([name, connection]) => [name, connection.switches!.prompts]));
   const { authenticator, devIssuer } = await createAuthenticator(config.identity, { dataDir: config.server.dataDir });
   // Masking and sealing load only when configured: with them off, their modules cost nothing.
   const sealer = config.recording.sealKey ? await (await import('../seal/index.ts')).loadSealer(config.recording.sealKey) : undefined;
-  const masker = masking ? (await import('../mask/index.ts')).createMasker({ ...config.masking, enabled: true, prompts: { ...config.masking.prompts, ...prompts } }) : undefined;
+  const masker = masking ? (await import('../mask/index.ts')).createMasker({ ...config.masking, enabled: true }) : undefined;
   const recorder = recording
     ? await createRecorder({ ...config.recording, enabled: true }, { ...(sealer ? { sealer } : {}), log: (message) => log.log('warn', message, { concern: 'recording' }) })
     : noRecorder;

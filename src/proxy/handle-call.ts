@@ -24,7 +24,7 @@ export interface CallMasker {
   sse(onFinding: (finding: RedactionFinding) => void): TransformStream<Uint8Array, Uint8Array>;
   message(body: Uint8Array, onFinding: (finding: RedactionFinding) => void): Uint8Array;
   batchResults(body: Uint8Array, onFinding: (finding: RedactionFinding) => void): Uint8Array;
-  request(body: unknown, connection: string): {
+  request(body: unknown, connection: string, action?: 'allow' | 'mask' | 'block'): {
     action: 'allow' | 'mask' | 'block';
     findings: RedactionFinding[];
     body?: Uint8Array;
@@ -99,7 +99,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
       const asked = vertex ? anthropicView(vertex, json) : { path: call.path, json };
       for (const facts of callFacts(call.connection, asked.path, asked.json)) grant = deps.policy.authorize(identity, facts);
       if (deps.masker && recordable && json !== undefined && (switches === undefined || scansPrompts(switches))) {
-        const scan = deps.masker.request(json, call.connection);
+        const scan = deps.masker.request(json, call.connection, switches?.prompts);
         requestFindings.push(...scan.findings);
         if (scan.action === 'block') {
           throw new GatewayError(400, 'invalid_request_error', `The request contains a secret (rule ${scan.blockedRule ?? scan.findings[0]?.rule ?? 'unknown'}); remove it and send again.`);

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import type { ConnectionDescription } from '../../src/upstream/describe.ts';
 import { tempDir } from '../record/store-helpers.ts';
 
 const scribe = new URL('../../src/cli/scribe.mjs', import.meta.url).pathname;
@@ -41,7 +42,7 @@ after(() => rm(root, { recursive: true, force: true }));
 test('--json lists every connection with its target, credential state and resolved switches', async () => {
   const { code, stdout } = await run(['connections', '--json'], { SCRIBE_CONFIG: configFile, ANTHROPIC_API_KEY: apiKey });
   assert.equal(code, 0);
-  const listed = Object.fromEntries((JSON.parse(stdout) as Array<{ name: string }>).map((c) => [c.name, c]));
+  const listed = Object.fromEntries((JSON.parse(stdout) as ConnectionDescription[]).map((c) => [c.name, c]));
   assert.deepEqual(listed.default, {
     name: 'default', type: 'anthropic', target: 'https://api.anthropic.com',
     credential: { state: 'loaded', source: 'api key (ANTHROPIC_API_KEY or config)' },
@@ -53,10 +54,10 @@ test('--json lists every connection with its target, credential state and resolv
     credential: { state: 'deferred', source: 'Google application default credentials, resolved at the first call' },
     switches: { recording: false, maskAnswers: true, prompts: 'block' },
   });
-  assert.equal((listed.keyed as { credential: { state: string } }).credential.state, 'loaded');
-  assert.deepEqual((listed.keyed as { switches: unknown }).switches, { recording: true, maskAnswers: false, prompts: 'mask' });
-  assert.match((listed.lost as { credential: { state: string; source: string } }).credential.source, /not readable \(ENOENT\)/);
-  assert.equal((listed.lost as { credential: { state: string } }).credential.state, 'missing');
+  assert.equal(listed.keyed?.credential.state, 'loaded');
+  assert.deepEqual(listed.keyed?.switches, { recording: true, maskAnswers: false, prompts: 'mask' });
+  assert.match(listed.lost?.credential.source ?? '', /not readable \(ENOENT\)/);
+  assert.equal(listed.lost?.credential.state, 'missing');
 });
 
 test('the table never shows a credential', async () => {

@@ -24,7 +24,10 @@ export interface VertexHarness extends CoreHarness {
   records(count: number): Promise<ExchangeRecord[]>;
 }
 
-export async function startVertexHarness(extra: Record<string, Partial<ConnectionConfig>> = {}): Promise<VertexHarness> {
+/** `more` adds connections, given where the two upstreams are. */
+export async function startVertexHarness(
+  more: (vertex: FakeVertex, upstream: CoreHarness['upstream']) => Record<string, unknown> = () => ({}),
+): Promise<VertexHarness> {
   const vertex = await startFakeVertex();
   const recording = configFor(await tempDir('vertex'));
   const recorder = await createRecorder(recording, { log: () => {} });
@@ -34,7 +37,7 @@ export async function startVertexHarness(extra: Record<string, Partial<Connectio
     connections: {
       default: { type: 'anthropic', baseUrl: harness.upstream.url, apiKey: harness.upstream.apiKey },
       vertex: { type: 'vertex', projectId: vertex.project, region: vertex.region, baseUrl: vertex.url },
-      ...(extra as Record<string, ConnectionConfig>),
+      ...(more(vertex, harness.upstream) as Record<string, ConnectionConfig>),
     },
   });
   const opened = await openConnections(config.connections, { recording: true, masking: true, prompts: { '*': 'allow' } }, async () => vertex.accessToken);
