@@ -1,0 +1,52 @@
+/**
+ * Replay of an exchange a caller made in the Vertex AI format: the request rebuilds to the
+ * exact Vertex body, and `scribe replay --to` sends it again as a Vertex AI call (the
+ * recorded path), which the gateway serves again as one.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { startVertexHarness, type VertexHarness } from '../support/vertex-gateway.ts';
+
+const scribe = new URL('../../src/cli/scribe.mjs', import.meta.url).pathname;
+let h: VertexHarness;
+before(async () => {
+  h = await startVertexHarness();
+});
+after(() => h.close());
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const proc = spawn(process.execPath, [scribe, ...args], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => proc.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+test('a Vertex-format exchange replays as a Vertex-format call', async () => {
+  const sent = '{"anthropic_version":"vertex-2023-10-16","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"Replay me."}]}';
+  const path = '/v1/projects/team/locations/us-east5/publishers/anthropic/models/claude-sonnet-5-5:streamRawPredict';
+  const response = await fetch(`${h.url}/c/vertex${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: sent,
+  });
+  await response.text();
+  const id = response.headers.get('x-scribe-exchange-id')!;
+  await h.records(1);
+
+  const request = await run(['replay', id, '--request', '--store', h.store]);
+  assert.equal(request.code, 0, request.stderr);
+  assert.equal(request.stdout, sent);
+
+  const before = h.vertex.calls.length;
+  const resent = await run(['replay', id, '--store', h.store, '--to', `${h.url}/c/vertex`, '--token', h.token]);
+  assert.equal(resent.code, 0, resent.stderr);
+  assert.match(resent.stderr, new RegExp(`# 200 from .*/c/vertex${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  assert.match(resent.stdout, /event: message_stop/);
+  const again = h.vertex.calls.slice(before);
+  assert.equal(again.length, 1);
+  assert.deepEqual([again[0]!.model, again[0]!.method], ['claude-sonnet-5-5', 'streamRawPredict']);
+  assert.deepEqual(again[0]!.body, JSON.parse(sent));
+});
