@@ -64,10 +64,13 @@ function runClaude(env: Record<string, string>): Promise<{ code: number; stdout:
   });
 }
 
-async function assertRoundTrip(env: Record<string, string>): Promise<void> {
+async function assertRoundTrip(env: Record<string, string>, credentialHeader: string): Promise<void> {
   const before = h.vertex.calls.length;
+  const seenBefore = h.credentialHeaders.length;
   const run = await runClaude(env);
   assert.equal(run.code, 0, run.stderr);
+  const seen = new Set(h.credentialHeaders.slice(seenBefore));
+  assert.deepEqual([...seen], [credentialHeader], `Claude Code sent its token in ${[...seen].join(', ')}`);
   assert.match(run.stdout, /The tool said: "vertex-tool-ok"/);
   const calls = h.vertex.calls.slice(before);
   assert.ok(calls.length >= 2, 'expected the tool call and the follow-up');
@@ -85,7 +88,7 @@ async function assertRoundTrip(env: Record<string, string>): Promise<void> {
 
 test('claude -p in Vertex mode with ANTHROPIC_AUTH_TOKEN completes a tool round trip, recorded under the caller', async () => {
   const recordedBefore = h.recorder.stats().recorded;
-  await assertRoundTrip({ ANTHROPIC_AUTH_TOKEN: h.token });
+  await assertRoundTrip({ ANTHROPIC_AUTH_TOKEN: h.token }, 'authorization');
   const records = (await h.records(recordedBefore + 2)).slice(recordedBefore);
   assert.ok(records.length >= 2);
   for (const record of records) {
@@ -100,6 +103,10 @@ test('claude -p in Vertex mode with ANTHROPIC_AUTH_TOKEN completes a tool round 
   assert.equal(new Set(records.map((record) => record.session.id)).size, 1);
 });
 
+test('claude -p in Vertex mode with ANTHROPIC_API_KEY (sent as x-api-key) completes a tool round trip', async () => {
+  await assertRoundTrip({ ANTHROPIC_API_KEY: h.token }, 'x-api-key');
+});
+
 test('claude -p in Vertex mode with an apiKeyHelper (sent as Bearer) completes a tool round trip', async () => {
   const helper = join(home, 'token-helper.sh');
   await writeFile(helper, `#!/bin/sh\nprintf '%s' '${h.token}'\n`);
@@ -107,7 +114,7 @@ test('claude -p in Vertex mode with an apiKeyHelper (sent as Bearer) completes a
   await mkdir(join(home, '.claude'), { recursive: true });
   await writeFile(join(home, '.claude', 'settings.json'), JSON.stringify({ apiKeyHelper: helper }));
   try {
-    await assertRoundTrip({});
+    await assertRoundTrip({}, 'authorization');
   } finally {
     await rm(join(home, '.claude', 'settings.json'));
   }

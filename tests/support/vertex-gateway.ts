@@ -4,7 +4,10 @@
  * Google access token the gateway gets from an injected token source (google-auth-library
  * cannot reach Google here). Connections are built from config as `scribe serve` builds them.
  */
+import { rm } from 'node:fs/promises';
 import { defineConfig } from '../../src/config/load.ts';
+import type { Authenticator } from '../../src/identity/identity.ts';
+import { createAuthenticator } from '../../src/identity/index.ts';
 import { createMasker } from '../../src/mask/index.ts';
 import { createRecorder, type ScribeRecorder } from '../../src/record/index.ts';
 import type { ExchangeRecord } from '../../src/record/record.ts';
@@ -20,6 +23,8 @@ export interface VertexHarness extends CoreHarness {
   vertex: FakeVertex;
   recorder: ScribeRecorder;
   store: string;
+  /** Which header carried each caller's credential, in the order calls arrived. */
+  credentialHeaders: string[];
   /** Every stored record, once `count` exchanges are recorded and uploaded. */
   records(count: number): Promise<ExchangeRecord[]>;
 }
@@ -32,7 +37,17 @@ export async function startVertexHarness(
   const recording = configFor(await tempDir('vertex'));
   const recorder = await createRecorder(recording, { log: () => {} });
   const connections = new Map<string, Connection>();
-  const harness = await startCoreHarness({ parts: { connections, recorder, masker: createMasker(maskingConfig()) } });
+  // The development issuer's authenticator, watched: which header each caller's token came in.
+  const authDir = await tempDir('vertex-auth');
+  const { authenticator, devIssuer } = await createAuthenticator(defineConfig({ server: { dataDir: authDir } }).identity, { dataDir: authDir });
+  const credentialHeaders: string[] = [];
+  const watched: Authenticator = {
+    authenticate(headers) {
+      credentialHeaders.push(headers.has('authorization') ? 'authorization' : headers.has('x-api-key') ? 'x-api-key' : 'none');
+      return authenticator.authenticate(headers);
+    },
+  };
+  const harness = await startCoreHarness({ parts: { connections, recorder, masker: createMasker(maskingConfig()), authenticator: watched } });
   const config = defineConfig({
     connections: {
       default: { type: 'anthropic', baseUrl: harness.upstream.url, apiKey: harness.upstream.apiKey },
@@ -44,6 +59,8 @@ export async function startVertexHarness(
   for (const [name, connection] of opened) connections.set(name, connection);
   return {
     ...harness,
+    token: await devIssuer!.sign({ subject: 'dev@example.com', email: 'dev@example.com' }),
+    credentialHeaders,
     vertex,
     recorder,
     store: recording.store,
@@ -60,6 +77,7 @@ export async function startVertexHarness(
       await harness.close();
       await vertex.close();
       await recorder.close();
+      await rm(authDir, { recursive: true, force: true });
     },
   };
 }
