@@ -1,25 +1,15 @@
 /** `scribe connections`: each configured connection, its target, its credential's state (never the credential) and its switches. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ConnectionDescription } from '../../src/upstream/describe.ts';
 import { tempDir } from '../record/store-helpers.ts';
+import { runScribe } from '../support/scribe-cli.ts';
 
-const scribe = new URL('../../src/cli/scribe.mjs', import.meta.url).pathname;
 const apiKey = `sk-ant-api03-${crypto.randomUUID()}`;
 let root: string;
 let configFile: string;
-
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const proc = spawn(process.execPath, [scribe, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => proc.on('close', (code) => resolve({ code, stdout, stderr })));
-}
 
 before(async () => {
   root = await tempDir('connections');
@@ -40,7 +30,7 @@ before(async () => {
 after(() => rm(root, { recursive: true, force: true }));
 
 test('--json lists every connection with its target, credential state and resolved switches', async () => {
-  const { code, stdout } = await run(['connections', '--json'], { SCRIBE_CONFIG: configFile, ANTHROPIC_API_KEY: apiKey });
+  const { code, stdout } = await runScribe(['connections', '--json'], { SCRIBE_CONFIG: configFile, ANTHROPIC_API_KEY: apiKey });
   assert.equal(code, 0);
   const listed = Object.fromEntries((JSON.parse(stdout) as ConnectionDescription[]).map((c) => [c.name, c]));
   assert.deepEqual(listed.default, {
@@ -61,7 +51,7 @@ test('--json lists every connection with its target, credential state and resolv
 });
 
 test('the table never shows a credential', async () => {
-  const { code, stdout } = await run(['connections'], { SCRIBE_CONFIG: configFile, ANTHROPIC_API_KEY: apiKey });
+  const { code, stdout } = await runScribe(['connections'], { SCRIBE_CONFIG: configFile, ANTHROPIC_API_KEY: apiKey });
   assert.equal(code, 0);
   assert.match(stdout, /^NAME\s+TYPE\s+TARGET\s+CREDENTIAL\s+RECORDING\s+MASKING\s+PROMPTS$/m);
   assert.match(stdout, /^team-vertex\s+vertex\s+\S+\s+deferred: .*\s+off \(audit line only\)\s+on\s+block$/m);
@@ -70,7 +60,7 @@ test('the table never shows a credential', async () => {
 });
 
 test('a configuration problem is told in one line per problem, without a stack trace', async () => {
-  const { code, stderr } = await run(['connections'], { SCRIBE_CONFIG: join(root, 'missing.yaml') });
+  const { code, stderr } = await runScribe(['connections'], { SCRIBE_CONFIG: join(root, 'missing.yaml') });
   assert.equal(code, 1);
   assert.match(stderr, /SCRIBE_CONFIG: cannot read .*missing\.yaml \(ENOENT\)/);
   assert.doesNotMatch(stderr, /\n\s+at /);

@@ -7,13 +7,12 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { runClaude, shellRoundTrip } from '../support/claude-cli.ts';
 import { startVertexHarness, type VertexHarness } from '../support/vertex-gateway.ts';
 
-const claudeBin = resolve('node_modules/.bin/claude');
 let h: VertexHarness;
 let home: string;
 
@@ -24,13 +23,8 @@ before(async () => {
   await mkdir(join(home, 'work'));
   // Answers like a model that runs one shell command, then reports what the tool returned.
   h.vertex.respondWith((body) => {
-    const messages = (body.messages ?? []) as Array<{ content: unknown }>;
-    const last = messages.at(-1)?.content;
-    const result = Array.isArray(last) ? last.find((block: { type?: string }) => block.type === 'tool_result') : undefined;
-    if (result) return { blocks: [{ type: 'text', text: `The tool said: ${JSON.stringify(result.content)}` }] };
-    const tools = ((body.tools ?? []) as Array<{ name: string }>).map((tool) => tool.name);
-    if (!tools.includes('Bash')) return undefined;
-    return { blocks: [{ type: 'tool_use', id: 'toolu_vx1', name: 'Bash', input: { command: 'echo vertex-tool-ok', description: 'echo' } }] };
+    const blocks = shellRoundTrip(body, 'vertex-tool-ok', 'toolu_vx1');
+    return blocks ? { blocks } : undefined;
   });
 });
 after(async () => {
@@ -38,36 +32,22 @@ after(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-function runClaude(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise) => {
-    execFile(
-      claudeBin,
-      ['-p', 'run echo through the shell', '--model', 'claude-sonnet-5-5', '--allowedTools', 'Bash(echo:*)'],
-      {
-        cwd: join(home, 'work'),
-        timeout: 60_000,
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: home,
-          TMPDIR: join(home, 'tmp'),
-          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-          CLAUDE_CODE_USE_VERTEX: '1',
-          CLAUDE_CODE_SKIP_VERTEX_AUTH: '1',
-          ANTHROPIC_VERTEX_BASE_URL: `${h.url}/c/vertex/v1`,
-          ANTHROPIC_VERTEX_PROJECT_ID: 'team-project',
-          CLOUD_ML_REGION: 'us-east5',
-          ...env,
-        },
-      },
-      (error, stdout, stderr) => resolvePromise({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
+/** Claude Code in Vertex mode, its Vertex base URL at the gateway's "vertex" connection. */
+function runVertexClaude(env: Record<string, string>) {
+  return runClaude(home, {
+    CLAUDE_CODE_USE_VERTEX: '1',
+    CLAUDE_CODE_SKIP_VERTEX_AUTH: '1',
+    ANTHROPIC_VERTEX_BASE_URL: `${h.url}/c/vertex/v1`,
+    ANTHROPIC_VERTEX_PROJECT_ID: 'team-project',
+    CLOUD_ML_REGION: 'us-east5',
+    ...env,
   });
 }
 
 async function assertRoundTrip(env: Record<string, string>, credentialHeader: string): Promise<void> {
   const before = h.vertex.calls.length;
   const seenBefore = h.credentialHeaders.length;
-  const run = await runClaude(env);
+  const run = await runVertexClaude(env);
   assert.equal(run.code, 0, run.stderr);
   const seen = new Set(h.credentialHeaders.slice(seenBefore));
   assert.deepEqual([...seen], [credentialHeader], `Claude Code sent its token in ${[...seen].join(', ')}`);
@@ -122,7 +102,7 @@ test('claude -p in Vertex mode with an apiKeyHelper (sent as Bearer) completes a
 
 test('claude -p in Vertex mode with a token the gateway does not trust fails and reaches no upstream', async () => {
   const before = h.vertex.calls.length + h.vertex.refused.length + h.upstream.calls.length;
-  const run = await runClaude({ ANTHROPIC_AUTH_TOKEN: 'not-a-token' });
+  const run = await runVertexClaude({ ANTHROPIC_AUTH_TOKEN: 'not-a-token' });
   assert.notEqual(run.code, 0);
   assert.equal(h.vertex.calls.length + h.vertex.refused.length + h.upstream.calls.length, before);
 });

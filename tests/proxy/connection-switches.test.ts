@@ -5,7 +5,6 @@
  * part switched off gateway-wide still works for the one connection that turns it on.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +17,9 @@ import { AN, gen } from '../mask/fixtures.ts';
 import { configFor, storedRecords, storedText, tempDir } from '../record/store-helpers.ts';
 import { serveGateway } from '../support/serve.ts';
 import { startUpstream, type TestUpstream } from '../support/upstream.ts';
+import { runScribe } from '../support/scribe-cli.ts';
 
 const secret = `ghp_${gen(AN, 36)}`;
-const scribe = new URL('../../src/cli/scribe.mjs', import.meta.url).pathname;
 
 interface Running {
   url: string;
@@ -103,15 +102,6 @@ async function recordsOf(store: string, ids: (string | null)[]) {
   throw new Error(`the store never held ${ids.join(', ')}`);
 }
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const proc = spawn(process.execPath, [scribe, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => proc.on('close', (code) => resolve({ code, stdout, stderr })));
-}
-
 test('masking on one connection and off on another, in the same gateway', async () => {
   upstream.next({ reply: { blocks: [{ type: 'text', text: `Your token: ${secret}.` }], deltaSize: 4 } });
   upstream.next({ reply: { blocks: [{ type: 'text', text: `Your token: ${secret}.` }], deltaSize: 4 } });
@@ -161,9 +151,9 @@ test('recording off leaves one chained audit line per exchange: who, when, conne
     assert.ok(!text.includes(words), `"${words}" must not reach the store`);
   }
 
-  const verified = await run(['verify', '--store', gw.store]);
+  const verified = await runScribe(['verify', '--store', gw.store]);
   assert.equal(verified.code, 0, verified.stdout + verified.stderr);
-  const sessions = await run(['sessions', 'list', '--store', gw.store]);
+  const sessions = await runScribe(['sessions', 'list', '--store', gw.store]);
   assert.match(sessions.stdout, /session-quiet\s+carol@example\.com/);
 });
 

@@ -4,25 +4,15 @@
  * recorded path), which the gateway serves again as one.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { startVertexHarness, type VertexHarness } from '../support/vertex-gateway.ts';
+import { runScribe } from '../support/scribe-cli.ts';
 
-const scribe = new URL('../../src/cli/scribe.mjs', import.meta.url).pathname;
 let h: VertexHarness;
 before(async () => {
   h = await startVertexHarness();
 });
 after(() => h.close());
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const proc = spawn(process.execPath, [scribe, ...args], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => proc.on('close', (code) => resolve({ code, stdout, stderr })));
-}
 
 test('a Vertex-format exchange replays as a Vertex-format call', async () => {
   const sent = '{"anthropic_version":"vertex-2023-10-16","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"Replay me."}]}';
@@ -36,12 +26,12 @@ test('a Vertex-format exchange replays as a Vertex-format call', async () => {
   const id = response.headers.get('x-scribe-exchange-id')!;
   await h.records(1);
 
-  const request = await run(['replay', id, '--request', '--store', h.store]);
+  const request = await runScribe(['replay', id, '--request', '--store', h.store]);
   assert.equal(request.code, 0, request.stderr);
   assert.equal(request.stdout, sent);
 
   const before = h.vertex.calls.length;
-  const resent = await run(['replay', id, '--store', h.store, '--to', `${h.url}/c/vertex`, '--token', h.token]);
+  const resent = await runScribe(['replay', id, '--store', h.store, '--to', `${h.url}/c/vertex`, '--token', h.token]);
   assert.equal(resent.code, 0, resent.stderr);
   assert.match(resent.stderr, new RegExp(`# 200 from .*/c/vertex${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   assert.match(resent.stdout, /event: message_stop/);
