@@ -7,10 +7,8 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runClaude, shellRoundTrip } from '../support/claude-cli.ts';
+import { rm } from 'node:fs/promises';
+import { claudeHome, runClaude, shellRoundTrip, withApiKeyHelper } from '../support/claude-cli.ts';
 import { startVertexHarness, type VertexHarness } from '../support/vertex-gateway.ts';
 
 let h: VertexHarness;
@@ -18,9 +16,7 @@ let home: string;
 
 before(async () => {
   h = await startVertexHarness();
-  home = await mkdtemp(join(tmpdir(), 'scribe-claude-vertex-'));
-  await mkdir(join(home, 'tmp'));
-  await mkdir(join(home, 'work'));
+  home = await claudeHome('scribe-claude-vertex-');
   // Answers like a model that runs one shell command, then reports what the tool returned.
   h.vertex.respondWith((body) => {
     const blocks = shellRoundTrip(body, 'vertex-tool-ok', 'toolu_vx1');
@@ -88,16 +84,7 @@ test('claude -p in Vertex mode with ANTHROPIC_API_KEY (sent as x-api-key) comple
 });
 
 test('claude -p in Vertex mode with an apiKeyHelper (sent as Bearer) completes a tool round trip', async () => {
-  const helper = join(home, 'token-helper.sh');
-  await writeFile(helper, `#!/bin/sh\nprintf '%s' '${h.token}'\n`);
-  await chmod(helper, 0o700);
-  await mkdir(join(home, '.claude'), { recursive: true });
-  await writeFile(join(home, '.claude', 'settings.json'), JSON.stringify({ apiKeyHelper: helper }));
-  try {
-    await assertRoundTrip({}, 'authorization');
-  } finally {
-    await rm(join(home, '.claude', 'settings.json'));
-  }
+  await withApiKeyHelper(home, h.token, () => assertRoundTrip({}, 'authorization'));
 });
 
 test('claude -p in Vertex mode with a token the gateway does not trust fails and reaches no upstream', async () => {

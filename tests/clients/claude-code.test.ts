@@ -5,10 +5,8 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runClaude, shellRoundTrip } from '../support/claude-cli.ts';
+import { rm } from 'node:fs/promises';
+import { claudeHome, runClaude, shellRoundTrip, withApiKeyHelper } from '../support/claude-cli.ts';
 import { startCoreHarness, type CoreHarness } from '../support/core-gateway.ts';
 
 let h: CoreHarness;
@@ -16,9 +14,7 @@ let home: string;
 
 before(async () => {
   h = await startCoreHarness();
-  home = await mkdtemp(join(tmpdir(), 'scribe-claude-home-'));
-  await mkdir(join(home, 'tmp'));
-  await mkdir(join(home, 'work'));
+  home = await claudeHome('scribe-claude-home-');
   // Answers like a model that runs one shell command, then reports what the tool returned.
   h.upstream.respondWith((body) => {
     const blocks = shellRoundTrip(body, 'tool-ran-ok', 'toolu_cc1');
@@ -60,16 +56,7 @@ test('claude -p with ANTHROPIC_API_KEY (sent as x-api-key) completes a tool roun
 });
 
 test('claude -p with an apiKeyHelper completes a tool round trip', async () => {
-  const helper = join(home, 'token-helper.sh');
-  await writeFile(helper, `#!/bin/sh\nprintf '%s' '${h.token}'\n`);
-  await chmod(helper, 0o700);
-  await mkdir(join(home, '.claude'), { recursive: true });
-  await writeFile(join(home, '.claude', 'settings.json'), JSON.stringify({ apiKeyHelper: helper }));
-  try {
-    await assertRoundTrip({});
-  } finally {
-    await rm(join(home, '.claude', 'settings.json'));
-  }
+  await withApiKeyHelper(home, h.token, () => assertRoundTrip({}));
 });
 
 test('claude -p with a token the gateway does not trust fails and reaches no upstream', async () => {

@@ -4,6 +4,8 @@
  * the tool returned.
  */
 import { execFile } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const claudeBin = resolve('node_modules/.bin/claude');
@@ -41,4 +43,26 @@ export function shellRoundTrip(body: Record<string, unknown> | undefined, word: 
   const tools = ((body?.tools ?? []) as Array<{ name: string }>).map((tool) => tool.name);
   if (!tools.includes('Bash')) return undefined;
   return [{ type: 'tool_use', id: toolUseId, name: 'Bash', input: { command: `echo ${word}`, description: 'echo' } }];
+}
+
+/** A throwaway HOME for Claude Code, with the tmp/ and work/ directories runClaude uses. */
+export async function claudeHome(prefix: string): Promise<string> {
+  const home = await mkdtemp(join(tmpdir(), prefix));
+  await mkdir(join(home, 'tmp'));
+  await mkdir(join(home, 'work'));
+  return home;
+}
+
+/** Runs `fn` while the home's settings name an apiKeyHelper that prints `token`. */
+export async function withApiKeyHelper<T>(home: string, token: string, fn: () => Promise<T>): Promise<T> {
+  const helper = join(home, 'token-helper.sh');
+  await writeFile(helper, `#!/bin/sh\nprintf '%s' '${token}'\n`);
+  await chmod(helper, 0o700);
+  await mkdir(join(home, '.claude'), { recursive: true });
+  await writeFile(join(home, '.claude', 'settings.json'), JSON.stringify({ apiKeyHelper: helper }));
+  try {
+    return await fn();
+  } finally {
+    await rm(join(home, '.claude', 'settings.json'));
+  }
 }
