@@ -155,6 +155,9 @@ test('recording off leaves one chained audit line per exchange: who, when, conne
   assert.equal(verified.code, 0, verified.stdout + verified.stderr);
   const sessions = await runScribe(['sessions', 'list', '--store', gw.store]);
   assert.match(sessions.stdout, /session-quiet\s+carol@example\.com/);
+  const listed = JSON.parse((await runScribe(['sessions', 'list', '--json', '--store', gw.store])).stdout) as { items: Array<{ session: string; exchanges: number; models: string[]; inputTokens: number; outputTokens: number }> };
+  const quiet = listed.items.find((item) => item.session === 'session-quiet');
+  assert.deepEqual([quiet?.exchanges, quiet?.models, quiet?.inputTokens, quiet?.outputTokens], [2, ['claude-sonnet-5-5'], 26, 11]);
 });
 
 test('a part off gateway-wide still serves the one connection that turns it on', async () => {
