@@ -11,6 +11,7 @@ Commands:
   reveal --key <jwk>    open the sealed originals of redacted spans
   index                 build the indexes a store lacks and fill the local index cache
   checkpoint-key        print the public JWK that verifies chain checkpoints
+  connections           list the configured connections, their targets and switches
 
 Commands that read recordings take --store or SCRIBE_STORE (file:<dir> or gs://<bucket>/<prefix>).
 `;
@@ -26,6 +27,7 @@ const commands: Record<string, () => Promise<Command>> = {
   reveal: async () => (await import('./reveal.ts')).runReveal,
   index: async () => (await import('./build-index.ts')).runIndex,
   'checkpoint-key': async () => (await import('./checkpoint-key.ts')).runCheckpointKey,
+  connections: async () => (await import('./connections.ts')).runConnections,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -8,6 +8,7 @@ import { openSigningKey } from '../checkpoint/signing-key.ts';
 import { createRecorder } from '../record/index.ts';
 import { noRecorder } from '../record/recorder.ts';
 import { openConnections } from '../upstream/connections.ts';
+import { switchDefaults } from '../upstream/switches.ts';
 
 export interface AssembledParts extends GatewayParts {
   /** Set when no issuer is configured: the gateway must stay on loopback. */
@@ -16,18 +17,22 @@ export interface AssembledParts extends GatewayParts {
 
 /** Builds each concern's part from its section of the config. */
 export async function assembleParts(config: GatewayConfig, log: Logger): Promise<AssembledParts> {
-  const connections = await openConnections(config.connections);
+  const connections = await openConnections(config.connections, switchDefaults(config));
+  const switches = [...connections.values()].map((connection) => connection.switches!);
+  // A part switched off gateway-wide still loads when one connection turns it on.
+  const masking = config.masking.enabled || switches.some((s) => s.maskAnswers || s.prompts !== 'allow');
+  const recording = config.recording.enabled || switches.some((s) => s.recording);
   const { authenticator, devIssuer } = await createAuthenticator(config.identity, { dataDir: config.server.dataDir });
   // Masking and sealing load only when configured: with them off, their modules cost nothing.
   const sealer = config.recording.sealKey ? await (await import('../seal/index.ts')).loadSealer(config.recording.sealKey) : undefined;
-  const masker = config.masking.enabled ? (await import('../mask/index.ts')).createMasker(config.masking) : undefined;
-  const signingKey = config.recording.enabled ? await openSigningKey({ keyFile: config.recording.signingKey, dataDir: config.server.dataDir }) : undefined;
+  const masker = masking ? (await import('../mask/index.ts')).createMasker({ ...config.masking, enabled: true }) : undefined;
+  const signingKey = recording ? await openSigningKey({ keyFile: config.recording.signingKey, dataDir: config.server.dataDir }) : undefined;
   // Findings exist only with masking on; their digests are keyed (the key never leaves this process).
-  const digester = config.masking.enabled && config.recording.enabled
+  const digester = masking && recording
     ? await (await import('../mask/digest-key-file.ts')).openFindingDigester(config.masking, config.server.dataDir)
     : undefined;
-  const recorder = config.recording.enabled
-    ? await createRecorder(config.recording, {
+  const recorder = recording
+    ? await createRecorder({ ...config.recording, enabled: true }, {
         ...(sealer ? { sealer } : {}),
         ...(digester ? { digester } : {}),
         log: (message) => log.log('warn', message, { concern: 'recording' }),

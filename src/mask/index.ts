@@ -23,10 +23,14 @@ export interface Masker {
   message(body: Uint8Array, onFinding: (f: RedactionFinding) => void): Uint8Array;
   /** Message batch results (JSONL); returns the SAME Uint8Array when nothing changed. */
   batchResults(body: Uint8Array, onFinding: (f: RedactionFinding) => void): Uint8Array;
-  /** Scans the new part of a parsed request body (latest user turn and its tool_result blocks). */
+  /**
+   * Scans the new part of a parsed request body (latest user turn and its tool_result blocks),
+   * under the connection's own prompt rule when given, else masking.prompts for its name.
+   */
   request(
     body: unknown,
     connection: string,
+    action?: PromptAction,
   ): { action: PromptAction; findings: RedactionFinding[]; body?: Uint8Array; blockedRule?: string };
 }
 
@@ -46,6 +50,6 @@ export function createMasker(config: MaskingConfig): Masker {
     sse: (onFinding) => maskSseStream({ ruleset, holdbackCap: config.holdbackCap, onFinding }),
     message: (body, onFinding) => maskMessageBody(ruleset, body, onFinding),
     batchResults: (body, onFinding) => maskBatchResults(ruleset, body, onFinding),
-    request: (body, connection) => scanRequest(ruleset, body, policyFor(config.prompts, connection)),
+    request: (body, connection, action) => scanRequest(ruleset, body, action ?? policyFor(config.prompts, connection)),
   };
 }

@@ -3,7 +3,7 @@ import type { Authenticator, Identity } from '../identity/identity.ts';
 import type { Policy, Grant } from '../policy/policy.ts';
 import type { Recorder, ExchangeRecorder, ExchangeStart } from '../record/recorder.ts';
 import type { RedactionFinding } from '../mask/finding.ts';
-import type { Connection } from '../upstream/connection.ts';
+import type { Connection, VertexAddress } from '../upstream/connection.ts';
 import type { ServerConfig } from '../config/schema.ts';
 import type { Logger } from '../log/logger.ts';
 import type { OpenStreams } from '../lifecycle/open-streams.ts';
@@ -17,14 +17,16 @@ import { callFacts, parseJsonBody } from './call-facts.ts';
 import { observeExchange } from './exchange-observer.ts';
 import { maskedMessage } from './masked-message.ts';
 import { fetchUpstream } from './fetch-upstream.ts';
-import type { RouteKind } from './routes.ts';
+import { vertexAddress, type RouteKind } from './routes.ts';
+import { auditLine } from './audit-line.ts';
+import { scansPrompts } from '../upstream/switches.ts';
 
 /** The masker as the proxy uses it (src/mask implements it). */
 export interface CallMasker {
   sse(onFinding: (finding: RedactionFinding) => void): TransformStream<Uint8Array, Uint8Array>;
   message(body: Uint8Array, onFinding: (finding: RedactionFinding) => void): Uint8Array;
   batchResults(body: Uint8Array, onFinding: (finding: RedactionFinding) => void): Uint8Array;
-  request(body: unknown, connection: string): {
+  request(body: unknown, connection: string, action?: 'allow' | 'mask' | 'block'): {
     action: 'allow' | 'mask' | 'block';
     findings: RedactionFinding[];
     body?: Uint8Array;
@@ -62,7 +64,12 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
     if (connection === undefined) {
       throw new GatewayError(404, 'not_found_error', `No connection named "${call.connection}" is configured on this gateway.`);
     }
+    // Per-connection switches, resolved at start-up; a connection without them follows the gateway's parts.
+    const switches = connection.switches;
+    const vertex = call.path.startsWith('/v1/projects/') ? vertexAddress(call.path) : undefined;
     const recordable = kind === 'messages';
+    const auditOnly = recordable && switches?.recording === false;
+    const maskAnswers = switches?.maskAnswers ?? true;
     let identity: Identity | undefined;
     let grant: Grant | undefined;
     let body: Uint8Array = new Uint8Array(0);
@@ -73,8 +80,11 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
       identity,
       grant,
       connection: call.connection,
+      ...(vertex ? { format: 'vertex' as const } : {}),
+      ...(modelOf(vertex, json, auditOnly) ?? {}),
+      ...(auditOnly ? { bodies: 'omitted' as const } : {}),
       upstream: connection.target,
-      request: { method: request.method, path: call.path, query: call.query, headers: recordableRequestHeaders(request.headers), body },
+      request: { method: request.method, path: call.path, query: call.query, headers: recordableRequestHeaders(request.headers), body: auditOnly ? new Uint8Array(0) : body },
     });
 
     let json: unknown;
@@ -88,28 +98,33 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
       }
       body = await readBody(request, deps.server.bodyLimitBytes);
       json = parseJsonBody(body, request.headers.get('content-type'));
-      for (const facts of callFacts(call.connection, call.path, json)) grant = deps.policy.authorize(identity, facts);
-      if (deps.masker && recordable && json !== undefined) {
-        const scan = deps.masker.request(json, call.connection);
+      const asked = vertex ? anthropicView(vertex, json) : { path: call.path, json };
+      for (const facts of callFacts(call.connection, asked.path, asked.json)) grant = deps.policy.authorize(identity, facts);
+      if (deps.masker && recordable && json !== undefined && (switches === undefined || scansPrompts(switches))) {
+        const scan = deps.masker.request(json, call.connection, switches?.prompts);
         requestFindings.push(...scan.findings);
         if (scan.action === 'block') {
           throw new GatewayError(400, 'invalid_request_error', `The request contains a secret (rule ${scan.blockedRule ?? scan.findings[0]?.rule ?? 'unknown'}); remove it and send again.`);
         }
-        if (scan.action === 'mask' && scan.body) body = scan.body;
+        if (scan.action === 'mask' && scan.body) {
+          body = scan.body;
+          // Connections that rebuild the body (Vertex AI) must rebuild the masked one.
+          json = parseJsonBody(body, 'application/json');
+        }
       }
     } catch (error) {
-      if (recordable && error instanceof GatewayError) recordRejection(deps.recorder, start(), error, requestFindings);
+      if (recordable && error instanceof GatewayError) recordRejection(deps.recorder, start(), error, auditOnly ? [] : requestFindings, auditOnly);
       throw error;
     }
     const verified = identity as Identity;
     const granted = grant as Grant;
 
-    const recorder = recordable ? deps.recorder.begin(start()) : undefined;
+    const recorder = !recordable ? undefined : auditOnly ? auditLine(deps.recorder.begin(start())) : deps.recorder.begin(start());
     for (const finding of requestFindings) recorder?.finding(finding);
 
     const upstream = await fetchUpstream({
       connection,
-      call: { method: request.method, path: call.path, query: call.query, headers: forwardableRequestHeaders(request.headers), body: request.method === 'GET' ? undefined : body, json },
+      call: { method: request.method, path: call.path, query: call.query, headers: forwardableRequestHeaders(request.headers), body: request.method === 'GET' ? undefined : body, json, ...(vertex ? { vertex } : {}) },
       clientSignal: request.signal,
       headersTimeoutMs: deps.server.upstreamTimeoutMs,
       transport: deps.transport,
@@ -134,7 +149,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
     }
     const ok = reply.status >= 200 && reply.status < 300;
     const isSse = (reply.headers.get('content-type') ?? '').startsWith('text/event-stream');
-    const masker = recordable && ok ? deps.masker : undefined;
+    const masker = recordable && ok && maskAnswers ? deps.masker : undefined;
     const batchResults = kind === 'batches' && call.path.endsWith('/results');
     const noteBatchFinding = (finding: RedactionFinding): void =>
       deps.log.log('info', 'redacted in batch results', { exchange: id, rule: finding.rule });
@@ -147,7 +162,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
     // client with no Web stream in between on a runtime that writes it directly.
     const source = masker
       ? readerStream(reply.body).pipeThrough(masker.sse(onFinding)).getReader()
-      : batchResults && ok && deps.masker
+      : batchResults && ok && maskAnswers && deps.masker
         ? readerStream(reply.body).pipeThrough(rewriteJsonLines((lines) => deps.masker!.batchResults(lines, noteBatchFinding))).getReader()
         : reply.body;
     const relay = new Relay(source, {
@@ -161,10 +176,23 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
   };
 }
 
-function recordRejection(recorder: Recorder, start: ExchangeStart, error: GatewayError, findings: RedactionFinding[]): void {
-  const exchange: ExchangeRecorder = recorder.begin(start);
+/** The Anthropic-format path and body a Vertex-format call stands for, as policy judges it. */
+function anthropicView(vertex: VertexAddress, json: unknown): { path: string; json: unknown } {
+  if (vertex.model === 'count-tokens') return { path: '/v1/messages/count_tokens', json };
+  return { path: '/v1/messages', json: { ...(typeof json === 'object' ? json : {}), model: vertex.model } };
+}
+
+/** The model a record names apart from its body: Vertex paths carry it, audit lines keep no body. */
+function modelOf(vertex: VertexAddress | undefined, json: unknown, auditOnly: boolean): { model: string } | undefined {
+  if (vertex) return { model: vertex.model };
+  const model = auditOnly ? (json as { model?: unknown } | undefined)?.model : undefined;
+  return typeof model === 'string' ? { model } : undefined;
+}
+
+function recordRejection(recorder: Recorder, start: ExchangeStart, error: GatewayError, findings: RedactionFinding[], auditOnly: boolean): void {
+  const exchange: ExchangeRecorder = auditOnly ? auditLine(recorder.begin(start)) : recorder.begin(start);
   for (const finding of findings) exchange.finding(finding);
   exchange.response(error.status, new Headers({ 'content-type': 'application/json' }));
-  exchange.chunk(new TextEncoder().encode(errorBody(error.type, error.message)));
+  if (!auditOnly) exchange.chunk(new TextEncoder().encode(errorBody(error.type, error.message)));
   exchange.end('rejected', `${error.type}: ${error.message}`);
 }

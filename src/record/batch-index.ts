@@ -91,7 +91,8 @@ function modelOf(record: Omit<ExchangeRecord, 'chain'>): string | null {
   if (typeof answered === 'string') return answered;
   const body = record.request.body;
   if (body.form === 'json' && typeof body.json.model === 'string') return body.json.model;
-  return null;
+  // Vertex-format calls name the model in the path; audit lines keep no body.
+  return record.model ?? null;
 }
 
 /** The index line of a record (chained or about to be, at `seq` with line hash `hash`). */

@@ -75,6 +75,12 @@ function buildResponse(capture: ExchangeCapture): Promise<RecordedResponse | nul
   }));
 }
 
+/** A minimal audit line's response: status and headers, no body and no stream. */
+function bodilessResponse(capture: ExchangeCapture): RecordedResponse | null {
+  if (capture.status === undefined) return null;
+  return { status: capture.status, headers: safeHeaders(capture.headers ?? []), message: null };
+}
+
 /** Refines the gateway's verdict with what the response shows (an HTTP or mid-stream error). */
 function finalOutcome(capture: ExchangeCapture, response: RecordedResponse | null): { status: Outcome; detail?: string } {
   const status = capture.outcome ?? 'complete';
@@ -160,7 +166,7 @@ export async function buildRecord(capture: ExchangeCapture, context: BuildContex
   const defs: Record<string, unknown> = {};
   for (const [hash, value] of encoded.definitions) if (!context.storedDefinitions.has(hash)) defs[hash] = value;
 
-  const response = await buildResponse(capture);
+  const response = start.bodies === 'omitted' ? bodilessResponse(capture) : await buildResponse(capture);
   const outcome = finalOutcome(capture, response);
 
   if (identityKey && messages && response && response.status < 400 && outcome.status !== 'rejected') {
@@ -179,6 +185,9 @@ export async function buildRecord(capture: ExchangeCapture, context: BuildContex
     identity: recordedIdentity(capture),
     grant: start.grant ? { rule: start.grant.rule, ...(start.grant.maxTokensCap !== undefined ? { maxTokensCap: start.grant.maxTokensCap } : {}) } : null,
     connection: start.connection,
+    ...(start.format !== undefined ? { format: start.format } : {}),
+    ...(start.model !== undefined ? { model: start.model } : {}),
+    ...(start.bodies !== undefined ? { bodies: start.bodies } : {}),
     upstream: start.upstream,
     time: {
       start: new Date(start.startedAt).toISOString(),
@@ -194,7 +203,7 @@ export async function buildRecord(capture: ExchangeCapture, context: BuildContex
       body: encoded.body,
     },
     response,
-    usage: response?.message?.usage ?? null,
+    usage: response?.message?.usage ?? capture.counted ?? null,
     outcome,
     findings,
     ...(Object.keys(defs).length > 0 ? { defs } : {}),

@@ -17,6 +17,7 @@ export class ExchangeCapture implements ExchangeRecorder {
   responseMs: number | undefined;
   outcome: Outcome | undefined;
   detail: string | undefined;
+  counted: Record<string, number> | undefined;
   endMs = 0;
   private readonly origin: number;
 
@@ -68,6 +69,11 @@ export class ExchangeCapture implements ExchangeRecorder {
   finding(finding: RedactionFinding): void {
     if (this.outcome !== undefined) return;
     this.findings.push(finding);
+  }
+
+  usage(usage: Record<string, number>): void {
+    if (this.outcome !== undefined) return;
+    this.counted = usage;
   }
 
   end(outcome: Outcome, detail?: string): void {

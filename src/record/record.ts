@@ -134,6 +134,12 @@ export interface ExchangeRecord {
   } | null;
   grant: { rule: string; maxTokensCap?: number } | null;
   connection: string;
+  /** The format the caller spoke, when not Anthropic's ("anthropic" when absent). */
+  format?: 'vertex';
+  /** The model asked for, when `request.body` does not name it (Vertex paths, audit lines). */
+  model?: string;
+  /** 'omitted': a minimal audit line of a connection with recording off; no bodies, no findings. */
+  bodies?: 'omitted';
   upstream: string;
   time: { start: string; startMs: number; ttfbMs: number | null; durationMs: number };
   request: {

@@ -21,6 +21,12 @@ export interface ExchangeStart {
   identity?: Identity;
   grant?: Grant;
   connection: string;
+  /** The format the caller spoke, when not Anthropic's: replay rebuilds the call in it. */
+  format?: 'vertex';
+  /** The model asked for, when the recorded body does not name it (Vertex paths, audit lines). */
+  model?: string;
+  /** 'omitted': the connection records no bodies, only a minimal audit line (empty body, no response body). */
+  bodies?: 'omitted';
   /** The upstream base URL or Vertex endpoint the call goes to (no credentials). */
   upstream: string;
   request: {
@@ -45,6 +51,8 @@ export interface ExchangeRecorder {
   chunk(bytes: Uint8Array): void;
   /** A span the masker redacted; originals are sealed or dropped by the recorder. */
   finding(finding: RedactionFinding): void;
+  /** Token usage counted by the gateway, for records that keep no response body to read it from. */
+  usage?(usage: Record<string, number>): void;
   /** The end; called exactly once. */
   end(outcome: Outcome, detail?: string): void;
 }

@@ -25,14 +25,22 @@ export class UsageWatcher {
 
   /** Input plus output tokens, or 0 when the response carried no usage. */
   total(): number {
+    const counts = this.counts();
+    return counts.input_tokens + counts.cache_creation_input_tokens + counts.output_tokens;
+  }
+
+  /** The usage the response reported, as the Messages API names it (0 where it said nothing). */
+  counts(): { input_tokens: number; cache_creation_input_tokens: number; output_tokens: number } {
     const decoder = new TextDecoder();
     const head = this.head.map((c) => decoder.decode(c)).join('');
     const ordered = [...this.tail.slice(this.tailNext), ...this.tail.slice(0, this.tailNext)];
     const tail = ordered.map((c) => decoder.decode(c)).join('');
     const all = head + tail;
-    const input = lastNumber(head, 'input_tokens') + lastNumber(head, 'cache_creation_input_tokens');
-    const output = lastNumber(all, 'output_tokens');
-    return input + output;
+    return {
+      input_tokens: lastNumber(head, 'input_tokens'),
+      cache_creation_input_tokens: lastNumber(head, 'cache_creation_input_tokens'),
+      output_tokens: lastNumber(all, 'output_tokens'),
+    };
   }
 }
 

@@ -1,11 +1,26 @@
 import { z } from 'zod';
 
+/**
+ * What the gateway does on a connection. Each switch left out follows the gateway-wide
+ * setting (recording.enabled, masking.enabled, masking.prompts).
+ */
+const onOff = z.preprocess((value) => (value === true ? 'on' : value === false ? 'off' : value), z.enum(['on', 'off']).optional());
+const switches = {
+  /** off: only a minimal audit line (who, when, model, outcome, tokens; no bodies). */
+  recording: onOff,
+  /** Redaction of secrets in answers. */
+  masking: onOff,
+  /** What to do with secrets in prompts. */
+  prompts: z.enum(['allow', 'mask', 'block']).optional(),
+};
+
 const anthropicConnection = z.strictObject({
   type: z.literal('anthropic'),
   baseUrl: z.string().url().default('https://api.anthropic.com'),
   /** The key itself, normally from ANTHROPIC_API_KEY; prefer apiKeyFile (a mounted secret). */
   apiKey: z.string().min(1).optional(),
   apiKeyFile: z.string().min(1).optional(),
+  ...switches,
 });
 
 const vertexConnection = z.strictObject({
@@ -16,6 +31,7 @@ const vertexConnection = z.strictObject({
   baseUrl: z.string().url().optional(),
   /** A service-account key file; absent: Application Default Credentials. */
   credentialsFile: z.string().min(1).optional(),
+  ...switches,
 });
 
 export const connectionSchema = z.discriminatedUnion('type', [anthropicConnection, vertexConnection]);

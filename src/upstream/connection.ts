@@ -1,3 +1,16 @@
+import type { ConnectionSwitches } from './switches.ts';
+
+/**
+ * A call the caller addressed the Vertex AI way: project, region, model and method in the
+ * path, anthropic_version in the body. count_tokens is the model "count-tokens".
+ */
+export interface VertexAddress {
+  project: string;
+  region: string;
+  model: string;
+  method: 'rawPredict' | 'streamRawPredict';
+}
+
 /** One call as the gateway forwards it: path under /v1, query string, filtered headers, body. */
 export interface UpstreamCall {
   method: string;
@@ -9,6 +22,8 @@ export interface UpstreamCall {
   body: Uint8Array | undefined;
   /** The parsed body when it is JSON; connections that must rewrite it (Vertex) use it. */
   json: unknown;
+  /** Set when the caller spoke the Vertex AI format (path is then the caller's Vertex path). */
+  vertex?: VertexAddress;
 }
 
 export interface UpstreamRequest {
@@ -27,5 +42,7 @@ export interface Connection {
   readonly target: string;
   /** False when no credential is configured; calls then get a clear error, not an upstream 401. */
   readonly hasCredential: boolean;
+  /** What the gateway does on this connection; absent: the gateway-wide parts decide. */
+  readonly switches?: ConnectionSwitches;
   prepare(call: UpstreamCall): Promise<UpstreamRequest>;
 }

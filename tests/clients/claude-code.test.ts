@@ -5,30 +5,20 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { claudeHome, runClaude, shellRoundTrip, withApiKeyHelper } from '../support/claude-cli.ts';
 import { startCoreHarness, type CoreHarness } from '../support/core-gateway.ts';
 
-const claudeBin = resolve('node_modules/.bin/claude');
 let h: CoreHarness;
 let home: string;
 
 before(async () => {
   h = await startCoreHarness();
-  home = await mkdtemp(join(tmpdir(), 'scribe-claude-home-'));
-  await mkdir(join(home, 'tmp'));
-  await mkdir(join(home, 'work'));
+  home = await claudeHome('scribe-claude-home-');
   // Answers like a model that runs one shell command, then reports what the tool returned.
   h.upstream.respondWith((body) => {
-    const messages = (body?.messages ?? []) as Array<{ content: unknown }>;
-    const last = messages.at(-1)?.content;
-    const result = Array.isArray(last) ? last.find((block: { type?: string }) => block.type === 'tool_result') : undefined;
-    if (result) return { reply: { blocks: [{ type: 'text', text: `The tool said: ${JSON.stringify(result.content)}` }] } };
-    const tools = ((body?.tools ?? []) as Array<{ name: string }>).map((tool) => tool.name);
-    if (!tools.includes('Bash')) return undefined;
-    return { reply: { blocks: [{ type: 'tool_use', id: 'toolu_cc1', name: 'Bash', input: { command: 'echo tool-ran-ok', description: 'echo' } }] } };
+    const blocks = shellRoundTrip(body, 'tool-ran-ok', 'toolu_cc1');
+    return blocks ? { reply: { blocks } } : undefined;
   });
 });
 after(async () => {
@@ -36,31 +26,13 @@ after(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-function runClaude(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise) => {
-    execFile(
-      claudeBin,
-      ['-p', 'run echo through the shell', '--model', 'claude-sonnet-5-5', '--allowedTools', 'Bash(echo:*)'],
-      {
-        cwd: join(home, 'work'),
-        timeout: 60_000,
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: home,
-          TMPDIR: join(home, 'tmp'),
-          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-          ANTHROPIC_BASE_URL: h.url,
-          ...env,
-        },
-      },
-      (error, stdout, stderr) => resolvePromise({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+function runClaudeHere(env: Record<string, string>) {
+  return runClaude(home, { ANTHROPIC_BASE_URL: h.url, ...env });
 }
 
 async function assertRoundTrip(env: Record<string, string>): Promise<void> {
   const before = h.upstream.calls.length;
-  const run = await runClaude(env);
+  const run = await runClaudeHere(env);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /The tool said: "tool-ran-ok"/);
   const calls = h.upstream.calls.slice(before).filter((call) => call.path === '/v1/messages');
@@ -84,21 +56,12 @@ test('claude -p with ANTHROPIC_API_KEY (sent as x-api-key) completes a tool roun
 });
 
 test('claude -p with an apiKeyHelper completes a tool round trip', async () => {
-  const helper = join(home, 'token-helper.sh');
-  await writeFile(helper, `#!/bin/sh\nprintf '%s' '${h.token}'\n`);
-  await chmod(helper, 0o700);
-  await mkdir(join(home, '.claude'), { recursive: true });
-  await writeFile(join(home, '.claude', 'settings.json'), JSON.stringify({ apiKeyHelper: helper }));
-  try {
-    await assertRoundTrip({});
-  } finally {
-    await rm(join(home, '.claude', 'settings.json'));
-  }
+  await withApiKeyHelper(home, h.token, () => assertRoundTrip({}));
 });
 
 test('claude -p with a token the gateway does not trust fails and reaches no upstream', async () => {
   const before = h.upstream.calls.length;
-  const run = await runClaude({ ANTHROPIC_API_KEY: 'not-a-token' });
+  const run = await runClaudeHere({ ANTHROPIC_API_KEY: 'not-a-token' });
   assert.notEqual(run.code, 0);
   assert.equal(h.upstream.calls.length, before);
 });
