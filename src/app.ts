@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { GatewayConfig } from './config/schema.ts';
 import type { Authenticator } from './identity/identity.ts';
 import type { Policy } from './policy/policy.ts';
+import type { Limits } from './policy/limits.ts';
 import type { Recorder } from './record/recorder.ts';
 import type { Connection } from './upstream/connection.ts';
 import type { DevIssuer } from './identity/dev-issuer.ts';
@@ -18,6 +19,8 @@ export interface GatewayParts {
   connections: ReadonlyMap<string, Connection>;
   authenticator: Authenticator;
   policy: Policy;
+  /** Where rate limits are counted (shared through Redis or per process); closed with the gateway. */
+  limits?: Limits;
   masker: CallMasker | undefined;
   recorder: Recorder;
   log: Logger;
@@ -87,6 +90,7 @@ export function composeGateway(parts: GatewayParts): Gateway {
     async close(graceMs = parts.config.server.shutdownGraceMs) {
       await openStreams.drained(graceMs);
       await parts.recorder.close();
+      await parts.limits?.close();
     },
   };
 }

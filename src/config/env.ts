@@ -41,6 +41,13 @@ export function applyEnvironment(raw: RawConfig, env: Record<string, string | un
   const recordingSwitch = onOff('SCRIBE_RECORDING', env.SCRIBE_RECORDING, problems);
   if (recordingSwitch !== undefined) recording.enabled = recordingSwitch;
 
+  // The URL may carry a password: it goes into the config and nowhere else (never logged).
+  if (env.SCRIBE_REDIS_URL) {
+    const policy = section('policy');
+    const current = policy.redis && typeof policy.redis === 'object' ? (policy.redis as Section) : {};
+    policy.redis = { ...current, url: env.SCRIBE_REDIS_URL };
+  }
+
   const maskingSwitch = onOff('SCRIBE_MASKING', env.SCRIBE_MASKING, problems);
   if (maskingSwitch !== undefined) section('masking').enabled = maskingSwitch;
 

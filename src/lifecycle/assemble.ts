@@ -3,7 +3,7 @@ import type { GatewayConfig } from '../config/schema.ts';
 import type { DevIssuer } from '../identity/dev-issuer.ts';
 import type { Logger } from '../log/logger.ts';
 import { createAuthenticator } from '../identity/index.ts';
-import { createPolicy } from '../policy/index.ts';
+import { createPolicy, openLimits } from '../policy/index.ts';
 import { createRecorder } from '../record/index.ts';
 import { noRecorder } from '../record/recorder.ts';
 import { openConnections } from '../upstream/connections.ts';
@@ -23,11 +23,13 @@ export async function assembleParts(config: GatewayConfig, log: Logger): Promise
   const recorder = config.recording.enabled
     ? await createRecorder(config.recording, { ...(sealer ? { sealer } : {}), log: (message) => log.log('warn', message, { concern: 'recording' }) })
     : noRecorder;
+  const limits = await openLimits(config.policy, (message) => log.log('warn', message, { concern: 'policy' }));
   return {
     config,
     connections,
     authenticator,
-    policy: createPolicy(config.policy),
+    policy: createPolicy(config.policy, { limits }),
+    limits,
     masker,
     recorder,
     log,

@@ -86,7 +86,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
       }
       body = await readBody(request, deps.server.bodyLimitBytes);
       json = parseJsonBody(body, request.headers.get('content-type'));
-      for (const facts of callFacts(call.connection, call.path, json)) grant = deps.policy.authorize(identity, facts);
+      for (const facts of callFacts(call.connection, call.path, json)) grant = await deps.policy.authorize(identity, facts);
       if (deps.masker && recordable && json !== undefined) {
         const scan = deps.masker.request(json, call.connection);
         requestFindings.push(...scan.findings);
