@@ -25,6 +25,7 @@ export function applyEnvironment(raw: RawConfig, env: Record<string, string | un
   }
   if (env.SCRIBE_HOST) section('server').host = env.SCRIBE_HOST;
   if (env.SCRIBE_DATA_DIR) section('server').dataDir = env.SCRIBE_DATA_DIR;
+  if (env.SCRIBE_INSTANCE_NAME) section('server').instanceName = env.SCRIBE_INSTANCE_NAME;
 
   applyDefaultConnection(section('connections'), env);
 

@@ -18,6 +18,11 @@ export const serverConfigSchema = z
     upstreamTimeoutMs: z.number().int().positive().default(600_000),
     /** On SIGTERM/SIGINT, how long open streams may run before the process exits anyway. */
     shutdownGraceMs: z.number().int().min(0).default(15_000),
+    /**
+     * What this replica's record chain is named after (SCRIBE_INSTANCE_NAME); the host name
+     * (a pod's name on Kubernetes) when absent. A new chain adds random digits to it.
+     */
+    instanceName: z.string().min(1).max(64).optional(),
   })
   .default({
     host: '127.0.0.1',

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { GatewayParts } from '../app.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { DevIssuer } from '../identity/dev-issuer.ts';
@@ -21,7 +22,7 @@ export async function assembleParts(config: GatewayConfig, log: Logger): Promise
   const sealer = config.recording.sealKey ? await (await import('../seal/index.ts')).loadSealer(config.recording.sealKey) : undefined;
   const masker = config.masking.enabled ? (await import('../mask/index.ts')).createMasker(config.masking) : undefined;
   const recorder = config.recording.enabled
-    ? await createRecorder(config.recording, { ...(sealer ? { sealer } : {}), log: (message) => log.log('warn', message, { concern: 'recording' }) })
+    ? await createRecorder(config.recording, { ...(sealer ? { sealer } : {}), instanceName: config.server.instanceName ?? hostname(), log: (message) => log.log('warn', message, { concern: 'recording' }) })
     : noRecorder;
   const limits = await openLimits(config.policy, (message) => log.log('warn', message, { concern: 'policy' }));
   return {

@@ -26,6 +26,8 @@ export interface RecorderOptions {
   sealer?: Sealer;
   /** Names this writer's chain; by default a generated id kept in the spool directory. */
   instanceId?: string;
+  /** Without instanceId: the name a new chain's id starts with (host or pod name). */
+  instanceName?: string;
   log?: (message: string) => void;
 }
 
@@ -284,7 +286,7 @@ export async function createRecorder(config: RecordingConfig, options: RecorderO
     return { ...noRecorder, flush: async () => {}, stats: () => ({ instance: '', inFlight: 0, recorded: 0, unrecorded: 0, spooledBatches: 0, pendingBytes: 0, uploadedBatches: 0 }) };
   }
   const log = options.log ?? ((message: string) => console.error(message));
-  const spool = await Spool.open(config.spoolDir, options.instanceId);
+  const spool = await Spool.open(config.spoolDir, options.instanceId, options.instanceName);
   const sink = await openSink(config.store, config.gcsEndpoint ? { gcsEndpoint: config.gcsEndpoint } : {});
   const uploader = new Uploader(spool, sink, { retryMinMs: config.uploadRetryMinMs, retryMaxMs: config.uploadRetryMaxMs, log });
   const pending = spool.pending().length;
