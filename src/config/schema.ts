@@ -4,6 +4,7 @@ import { policyConfigSchema } from '../policy/config.ts';
 import { maskingConfigSchema } from '../mask/config.ts';
 import { recordingConfigSchema } from '../record/config.ts';
 import { connectionsConfigSchema } from '../upstream/config.ts';
+import { metricsConfigSchema } from '../metrics/config.ts';
 
 export const serverConfigSchema = z
   .strictObject({
@@ -41,6 +42,7 @@ export const gatewayConfigSchema = z.strictObject({
   policy: policyConfigSchema,
   masking: maskingConfigSchema,
   recording: recordingConfigSchema,
+  metrics: metricsConfigSchema,
 });
 
 export type ServerConfig = z.infer<typeof serverConfigSchema>;

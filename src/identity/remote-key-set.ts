@@ -15,6 +15,8 @@ export interface RemoteKeySetOptions {
   timeoutMs: number;
   allowInsecureHttp?: boolean;
   now?: () => number;
+  /** Told after each fetch of the keys, whether it worked (for the metrics). */
+  onRefresh?: (ok: boolean) => void;
 }
 
 /**
@@ -110,7 +112,9 @@ export class RemoteKeySet {
       });
       this.#keys = createLocalJWKSetOrExplain(jwks);
       this.#fetchedAt = this.#now();
+      this.#options.onRefresh?.(true);
     } catch (error) {
+      this.#options.onRefresh?.(false);
       // A failing discovered location is looked up afresh next time: the issuer may have moved it.
       if (!explicit) this.#jwksUri = undefined;
       this.#lastFailure = error instanceof Error ? error.message : String(error);

@@ -2,12 +2,16 @@ import { createGateway, type Gateway } from '../app.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { loadConfig } from '../config/load.ts';
 import { ConfigError } from '../config/errors.ts';
+import { isLoopbackHost } from './loopback.ts';
+import { createReloader } from './reload.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 
 export interface Booted {
   gateway: Gateway;
   config: GatewayConfig;
   log: Logger;
+  /** Reloads policy, connections and masking from the config file (the runtime calls it on SIGHUP). */
+  reload(): Promise<boolean>;
 }
 
 /** Said by each runtime once bound, with the real port (PORT=0 picks a free one). */
@@ -15,7 +19,6 @@ export function announceListening(host: string, port: number): void {
   console.error(`scribe: listening on http://${host.includes(':') ? `[${host}]` : host}:${port}`);
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/;
 
 /**
  * Everything `scribe serve` does before a runtime listens: config, parts, the safety checks
@@ -33,8 +36,8 @@ export async function boot(env: Record<string, string | undefined>): Promise<Boo
     }
     throw error;
   }
-  const { gateway, devIssuer } = await createGateway(config, { log });
-  if (devIssuer && !LOOPBACK.test(config.server.host)) {
+  const { gateway, devIssuer, limits } = await createGateway(config, { log });
+  if (devIssuer && !isLoopbackHost(config.server.host)) {
     console.error(
       `scribe: refusing to listen on ${config.server.host}: no identity issuer is configured, so only the local development issuer would guard the gateway. Set SCRIBE_OIDC_ISSUER and SCRIBE_OIDC_AUDIENCE, or listen on 127.0.0.1.`,
     );
@@ -42,7 +45,8 @@ export async function boot(env: Record<string, string | undefined>): Promise<Boo
     return undefined;
   }
   for (const line of banner(config, devIssuer !== undefined)) console.error(line);
-  return { gateway, config, log };
+  const reload = createReloader({ gateway, env, limits, say: (line) => console.error(line) }, config);
+  return { gateway, config, log, reload };
 }
 
 function banner(config: GatewayConfig, devIssuer: boolean): string[] {

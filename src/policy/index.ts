@@ -40,8 +40,14 @@ export function createPolicy(config: PolicyConfig, options: { now?: () => number
  * The limits a config asks for: shared through Redis when policy.redis is set (its module and
  * ioredis load only then), otherwise counted in this process.
  */
-export async function openLimits(config: PolicyConfig, warn: (message: string) => void): Promise<Limits> {
+export async function openLimits(config: PolicyConfig, events: SharedLimitsEvents): Promise<Limits> {
   if (!config.redis) return new LocalLimits();
   const { RedisLimits } = await import('./redis-limits.ts');
-  return RedisLimits.connect(config.redis, { warn });
+  return RedisLimits.connect(config.redis, events);
+}
+
+export interface SharedLimitsEvents {
+  warn(message: string): void;
+  /** Each check or booking Redis could not answer (for the metrics). */
+  unavailable?(): void;
 }

@@ -12,6 +12,7 @@
 import { Redis } from 'ioredis';
 import { GatewayError } from '../http/errors.ts';
 import type { SharedLimitsConfig } from './config.ts';
+import type { SharedLimitsEvents } from './index.ts';
 import { LocalLimits, type Allowance, type LimitCheck, type Limits, type LimitVerdict } from './limits.ts';
 
 // A bucket's level now: full when absent, else refilled at `rate` per minute since it was last set.
@@ -59,11 +60,6 @@ type ScriptedRedis = Redis & {
   scribeSpend(tokensKey: string, tpm: number, amount: number): Promise<number>;
 };
 
-export interface SharedLimitsEvents {
-  warn(message: string): void;
-  /** Each check or spend Redis could not answer (for the metrics). */
-  unavailable?(): void;
-}
 
 export class RedisLimits implements Limits {
   readonly #redis: ScriptedRedis;

@@ -6,6 +6,7 @@ import type { Connection } from '../upstream/connection.ts';
 import type { ServerConfig } from '../config/schema.ts';
 import type { Logger } from '../log/logger.ts';
 import type { OpenStreams } from '../lifecycle/open-streams.ts';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import { GatewayError, errorBody } from '../http/errors.ts';
 import { readBody } from '../http/body.ts';
 import { forwardableRequestHeaders, forwardableResponseHeaders, recordableRequestHeaders } from '../http/headers.ts';
@@ -40,6 +41,7 @@ export interface ProxyDeps {
   log: Logger;
   fetch: typeof fetch;
   openStreams: OpenStreams;
+  metrics?: GatewayMetrics;
 }
 
 export interface Call {
@@ -54,6 +56,7 @@ export interface Call {
 export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Response> {
   return async function handleCall(call: Call): Promise<Response> {
     const { request, kind } = call;
+    const receivedAt = performance.now();
     const id = crypto.randomUUID();
     const startedAt = Date.now();
     const connection = deps.connections.get(call.connection);
@@ -105,6 +108,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
     const recorder = recordable ? deps.recorder.begin(start()) : undefined;
     for (const finding of requestFindings) recorder?.finding(finding);
 
+    const forwardedAt = performance.now();
     const upstream = await fetchUpstream({
       connection,
       call: { method: request.method, path: call.path, query: call.query, headers: forwardableRequestHeaders(request.headers), body: request.method === 'GET' ? undefined : body, json },
@@ -123,7 +127,8 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
     recorder?.response(response.status, response.headers);
     const headers = forwardableResponseHeaders(response.headers);
     headers.set('x-scribe-exchange-id', id);
-    const observer = observeExchange({ id, startedAt, status: response.status, identity: verified, grant: granted, recorder, policy: deps.policy, openStreams: deps.openStreams, log: deps.log });
+    const observer = observeExchange({ id, startedAt, status: response.status, identity: verified, grant: granted, recorder, policy: deps.policy, openStreams: deps.openStreams, log: deps.log,
+      connection: call.connection, route: kind, receivedAt, forwardedAt, metrics: deps.metrics });
     const onFinding = (finding: RedactionFinding): void => recorder?.finding(finding);
 
     if (response.body === null) {

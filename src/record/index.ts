@@ -40,7 +40,11 @@ export interface RecorderStats {
   unrecorded: number;
   spooledBatches: number;
   pendingBytes: number;
+  /** Batch files in the spool not yet confirmed by the store. */
+  pendingBatches: number;
   uploadedBatches: number;
+  uploadFailures: number;
+  uploadRetries: number;
 }
 
 export interface ScribeRecorder extends Recorder {
@@ -267,7 +271,10 @@ class SpoolingRecorder implements ScribeRecorder {
       unrecorded: this.counts.unrecorded,
       spooledBatches: this.counts.spooledBatches,
       pendingBytes: this.spool.pendingBytes(),
+      pendingBatches: this.spool.pending().length,
       uploadedBatches: this.uploader.uploaded,
+      uploadFailures: this.uploader.failures,
+      uploadRetries: this.uploader.retries,
     };
   }
 
@@ -283,7 +290,7 @@ class SpoolingRecorder implements ScribeRecorder {
 /** Opens the spool (draining what an earlier run left), the store, and starts recording. */
 export async function createRecorder(config: RecordingConfig, options: RecorderOptions = {}): Promise<ScribeRecorder> {
   if (!config.enabled) {
-    return { ...noRecorder, flush: async () => {}, stats: () => ({ instance: '', inFlight: 0, recorded: 0, unrecorded: 0, spooledBatches: 0, pendingBytes: 0, uploadedBatches: 0 }) };
+    return { ...noRecorder, flush: async () => {}, stats: () => ({ instance: '', inFlight: 0, recorded: 0, unrecorded: 0, spooledBatches: 0, pendingBytes: 0, pendingBatches: 0, uploadedBatches: 0, uploadFailures: 0, uploadRetries: 0 }) };
   }
   const log = options.log ?? ((message: string) => console.error(message));
   const spool = await Spool.open(config.spoolDir, options.instanceId, options.instanceName);

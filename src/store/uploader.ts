@@ -23,6 +23,9 @@ export class Uploader {
   private wake: (() => void) | undefined;
   /** Batches uploaded since start. */
   uploaded = 0;
+  /** Upload attempts that failed, and attempts made after a failure, since start (metrics). */
+  failures = 0;
+  retries = 0;
 
   constructor(
     private readonly spool: Spool,
@@ -77,6 +80,7 @@ export class Uploader {
   private async upload(name: string): Promise<void> {
     const bytes = await this.spool.read(name);
     for (let attempt = 0; !this.stopped; attempt++) {
+      if (attempt > 0) this.retries++;
       try {
         const result = await this.sink.create(name, bytes);
         if (result === 'exists' && !(await this.sink.holds(name, bytes))) {
@@ -90,6 +94,7 @@ export class Uploader {
         this.uploaded++;
         return;
       } catch (error) {
+        this.failures++;
         this.options.log(`upload of ${name} failed (attempt ${attempt + 1}): ${(error as Error).message}`);
         await this.backoff(attempt);
       }

@@ -25,6 +25,12 @@ export class UsageWatcher {
 
   /** Input plus output tokens, or 0 when the response carried no usage. */
   total(): number {
+    const { input, output } = this.usage();
+    return input + output;
+  }
+
+  /** Input and output tokens, and the model the upstream says answered ("" when it said none). */
+  usage(): { input: number; output: number; model: string } {
     const decoder = new TextDecoder();
     const head = this.head.map((c) => decoder.decode(c)).join('');
     const ordered = [...this.tail.slice(this.tailNext), ...this.tail.slice(0, this.tailNext)];
@@ -32,7 +38,7 @@ export class UsageWatcher {
     const all = head + tail;
     const input = lastNumber(head, 'input_tokens') + lastNumber(head, 'cache_creation_input_tokens');
     const output = lastNumber(all, 'output_tokens');
-    return input + output;
+    return { input, output, model: /"model"\s*:\s*"([^"\\]{1,100})"/.exec(head)?.[1] ?? '' };
   }
 }
 

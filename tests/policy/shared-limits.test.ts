@@ -21,7 +21,7 @@ after(async () => {
 /** One replica's policy: its own Redis connection, the same rule. */
 async function replica(rule: Record<string, unknown>, redisOptions: Record<string, unknown> = {}, warnings: string[] = []): Promise<Policy> {
   const config = policyConfigSchema.parse({ rules: [{ name: 'limited', ...rule }], redis: { url: redis.url, keyPrefix: `t${crypto.randomUUID()}:`, ...redisOptions } });
-  const limits = await openLimits(config, (message) => warnings.push(message));
+  const limits = await openLimits(config, { warn: (message) => warnings.push(message) });
   opened.push(limits);
   return createPolicy(config, { limits });
 }
