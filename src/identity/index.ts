@@ -64,6 +64,10 @@ export async function createAuthenticator(
   const verifiers = config.issuers.map((issuer, index) => new IssuerVerifier(issuer, keySets[index]!.getKey, options.now));
   await Promise.all(keySets.map((keys) => keys.warm()));
   const authenticator = new TokenAuthenticator(verifiers, authenticatorOptions);
-  authenticator.issuersWithoutKeys = () => keySets.filter((keys) => !keys.hasKeys).map((keys) => keys.issuer);
+  authenticator.issuersWithoutKeys = () => {
+    const missing = keySets.filter((keys) => !keys.hasKeys);
+    for (const keys of missing) keys.retryIfDue();
+    return missing.map((keys) => keys.issuer);
+  };
   return { authenticator };
 }

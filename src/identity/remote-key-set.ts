@@ -75,6 +75,14 @@ export class RemoteKeySet {
     return this.#keys !== undefined;
   }
 
+  /**
+   * Starts a fetch in the background when none is running and the cooldown allows: a replica
+   * that is not ready gets no tokens, so readiness probes are what retry an issuer at start-up.
+   */
+  retryIfDue(): void {
+    this.#refreshInBackground();
+  }
+
   async #loadFirstKeys(): Promise<void> {
     if (this.#refreshing !== undefined || this.#mayFetch()) await this.#refresh().catch(() => {});
     if (this.#keys === undefined) {
