@@ -16,6 +16,7 @@ import { recordingState } from './metrics/recording-state.ts';
 import { matchRoute } from './proxy/routes.ts';
 import type { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import { countFailedCall } from './metrics/rejections.ts';
+import type { Tracer } from './trace/tracer.ts';
 import { servesMetricsOnApiPort } from './metrics/config.ts';
 import { readiness } from './lifecycle/readiness.ts';
 import type { ReloadableParts } from './lifecycle/assemble.ts';
@@ -34,6 +35,8 @@ export interface GatewayParts {
   fetch?: typeof fetch;
   /** Prometheus metrics; absent when metrics are off. */
   metrics?: GatewayMetrics;
+  /** OpenTelemetry spans, one per call; absent unless an OTLP endpoint is configured. */
+  tracer?: Tracer;
 }
 
 export interface Gateway {
@@ -75,6 +78,7 @@ export function composeGateway(parts: GatewayParts): Gateway {
     fetch: parts.fetch ?? fetch,
     openStreams,
     ...(metrics ? { metrics } : {}),
+    ...(parts.tracer ? { tracer: parts.tracer } : {}),
   };
   const handleCall = createCallHandler(deps);
   const stats = 'stats' in parts.recorder ? (parts.recorder as { stats(): RecorderStats }).stats.bind(parts.recorder) : undefined;
@@ -129,6 +133,7 @@ export function composeGateway(parts: GatewayParts): Gateway {
       await openStreams.drained(graceMs);
       await parts.recorder.close();
       await parts.limits?.close();
+      await parts.tracer?.flush();
     },
   };
 }

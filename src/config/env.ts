@@ -49,6 +49,10 @@ export function applyEnvironment(raw: RawConfig, env: Record<string, string | un
     policy.redis = { ...current, url: env.SCRIBE_REDIS_URL };
   }
 
+  // OpenTelemetry's own variables, as every OTel-instrumented service reads them.
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) section('tracing').otlpEndpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (env.OTEL_SERVICE_NAME) section('tracing').serviceName = env.OTEL_SERVICE_NAME;
+
   const maskingSwitch = onOff('SCRIBE_MASKING', env.SCRIBE_MASKING, problems);
   if (maskingSwitch !== undefined) section('masking').enabled = maskingSwitch;
 

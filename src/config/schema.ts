@@ -5,6 +5,7 @@ import { maskingConfigSchema } from '../mask/config.ts';
 import { recordingConfigSchema } from '../record/config.ts';
 import { connectionsConfigSchema } from '../upstream/config.ts';
 import { metricsConfigSchema } from '../metrics/config.ts';
+import { tracingConfigSchema } from '../trace/config.ts';
 
 export const serverConfigSchema = z
   .strictObject({
@@ -43,6 +44,7 @@ export const gatewayConfigSchema = z.strictObject({
   masking: maskingConfigSchema,
   recording: recordingConfigSchema,
   metrics: metricsConfigSchema,
+  tracing: tracingConfigSchema,
 });
 
 export type ServerConfig = z.infer<typeof serverConfigSchema>;

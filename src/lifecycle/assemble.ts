@@ -12,6 +12,7 @@ import { noRecorder } from '../record/recorder.ts';
 import { openConnections } from '../upstream/connections.ts';
 import { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import { countingMasker } from '../metrics/counting-masker.ts';
+import { Tracer } from '../trace/tracer.ts';
 
 export interface AssembledParts extends GatewayParts {
   /** Set when no issuer is configured: the gateway must stay on loopback. */
@@ -57,8 +58,12 @@ export async function assembleParts(config: GatewayConfig, log: Logger): Promise
     warn: (message) => log.log('warn', message, { concern: 'policy' }),
     ...(metrics ? { unavailable: () => metrics.limitsUnavailable() } : {}),
   });
+  const tracer = config.tracing.otlpEndpoint
+    ? new Tracer({ ...config.tracing, otlpEndpoint: config.tracing.otlpEndpoint }, { warn: (message) => log.log('warn', message, { concern: 'tracing' }) })
+    : undefined;
   return {
     config,
+    ...(tracer ? { tracer } : {}),
     ...(await assembleReloadable(config, { limits, metrics })),
     authenticator,
     limits,

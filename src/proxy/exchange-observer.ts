@@ -4,6 +4,7 @@ import type { Grant, Policy } from '../policy/policy.ts';
 import type { ExchangeRecorder, Outcome } from '../record/recorder.ts';
 import type { OpenStreams } from '../lifecycle/open-streams.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
+import type { CallSpan } from '../trace/tracer.ts';
 import type { RelayObserver } from '../stream/relay.ts';
 import { UsageWatcher } from '../stream/usage.ts';
 
@@ -23,6 +24,8 @@ export interface ExchangeContext {
   receivedAt: number;
   forwardedAt: number;
   metrics: GatewayMetrics | undefined;
+  /** The call's trace span, ended with the exchange; absent when tracing is off. */
+  span: CallSpan | undefined;
 }
 
 /**
@@ -61,8 +64,21 @@ function settle(context: ExchangeContext, usage: UsageWatcher, outcome: Outcome,
     if (firstByteAt > 0) metrics.firstByte(context.connection, (firstByteAt - context.receivedAt) / 1000);
     if (tokens > 0) metrics.tokens(context.connection, model || 'unknown', input, output);
   }
+  context.span?.end(
+    {
+      'scribe.exchange_id': context.id,
+      'enduser.id': context.identity.subject,
+      'scribe.issuer': context.identity.issuer,
+      'scribe.connection': context.connection,
+      'gen_ai.response.model': model || undefined,
+      'scribe.outcome': outcome,
+      'http.response.status_code': context.status,
+    },
+    outcome !== 'complete',
+  );
   context.log.log('info', 'exchange', {
     exchange: context.id,
+    ...(context.span ? { trace: context.span.traceId } : {}),
     subject: context.identity.subject,
     issuer: context.identity.issuer,
     rule: context.grant.rule,

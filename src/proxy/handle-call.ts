@@ -7,6 +7,8 @@ import type { ServerConfig } from '../config/schema.ts';
 import type { Logger } from '../log/logger.ts';
 import type { OpenStreams } from '../lifecycle/open-streams.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
+import type { Tracer } from '../trace/tracer.ts';
+import { endFailedSpan } from '../trace/call-span.ts';
 import { GatewayError, errorBody } from '../http/errors.ts';
 import { readBody } from '../http/body.ts';
 import { forwardableRequestHeaders, forwardableResponseHeaders, recordableRequestHeaders } from '../http/headers.ts';
@@ -42,6 +44,7 @@ export interface ProxyDeps {
   fetch: typeof fetch;
   openStreams: OpenStreams;
   metrics?: GatewayMetrics;
+  tracer?: Tracer;
 }
 
 export interface Call {
@@ -59,6 +62,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
     const receivedAt = performance.now();
     const id = crypto.randomUUID();
     const startedAt = Date.now();
+    const span = deps.tracer?.start(request.headers, `${request.method} ${kind}`);
     const connection = deps.connections.get(call.connection);
     if (connection === undefined) {
       throw new GatewayError(404, 'not_found_error', `No connection named "${call.connection}" is configured on this gateway.`);
@@ -100,6 +104,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
       }
     } catch (error) {
       if (recordable && error instanceof GatewayError) recordRejection(deps.recorder, start(), error, requestFindings);
+      if (span) endFailedSpan(span, id, call.connection, identity, error);
       throw error;
     }
     const verified = identity as Identity;
@@ -109,9 +114,11 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
     for (const finding of requestFindings) recorder?.finding(finding);
 
     const forwardedAt = performance.now();
+    const upstreamHeaders = forwardableRequestHeaders(request.headers);
+    if (span) upstreamHeaders.set('traceparent', span.traceparent);
     const upstream = await fetchUpstream({
       connection,
-      call: { method: request.method, path: call.path, query: call.query, headers: forwardableRequestHeaders(request.headers), body: request.method === 'GET' ? undefined : body, json },
+      call: { method: request.method, path: call.path, query: call.query, headers: upstreamHeaders, body: request.method === 'GET' ? undefined : body, json },
       clientSignal: request.signal,
       headersTimeoutMs: deps.server.upstreamTimeoutMs,
       fetch: deps.fetch,
@@ -120,6 +127,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
         recorder?.response(error.status, new Headers());
         recorder?.end(error.status === 499 ? 'client_aborted' : error.type === 'timeout_error' ? 'timeout' : 'upstream_error', error.message);
       }
+      if (span) endFailedSpan(span, id, call.connection, identity, error);
       throw error;
     });
 
@@ -128,7 +136,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
     const headers = forwardableResponseHeaders(response.headers);
     headers.set('x-scribe-exchange-id', id);
     const observer = observeExchange({ id, startedAt, status: response.status, identity: verified, grant: granted, recorder, policy: deps.policy, openStreams: deps.openStreams, log: deps.log,
-      connection: call.connection, route: kind, receivedAt, forwardedAt, metrics: deps.metrics });
+      connection: call.connection, route: kind, receivedAt, forwardedAt, metrics: deps.metrics, span });
     const onFinding = (finding: RedactionFinding): void => recorder?.finding(finding);
 
     if (response.body === null) {
