@@ -21,6 +21,8 @@ export async function startLoadBalancer(backends: string[]): Promise<LoadBalance
   const dir = await mkdtemp(join(tmpdir(), 'scribe-nginx-'));
   const port = await freePort();
   const servers = backends.map((url) => `    server ${new URL(url).host};`).join('\n');
+  // nginx writes temp files for every proxy module it has; keep all of them in the test's dir.
+  const tempPaths = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `  ${kind}_temp_path ${dir}/${kind};`).join('\n');
   await writeFile(
     join(dir, 'nginx.conf'),
     `worker_processes 1;
@@ -30,11 +32,7 @@ error_log ${dir}/error.log warn;
 events { worker_connections 1024; }
 http {
   access_log off;
-  client_body_temp_path ${dir}/client_body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
+${tempPaths}
   upstream replicas {
 ${servers}
   }
