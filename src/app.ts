@@ -3,6 +3,7 @@ import type { JWK } from 'jose';
 import type { GatewayConfig } from './config/schema.ts';
 import type { Authenticator } from './identity/identity.ts';
 import type { Policy } from './policy/policy.ts';
+import { LocalLimits, type Limits } from './policy/limits.ts';
 import type { Recorder } from './record/recorder.ts';
 import type { Connection } from './upstream/connection.ts';
 import type { DevIssuer } from './identity/dev-issuer.ts';
@@ -10,9 +11,17 @@ import { createLogger, type Logger } from './log/logger.ts';
 import { assembleParts } from './lifecycle/assemble.ts';
 import { GatewayError, errorResponse } from './http/errors.ts';
 import { OpenStreams } from './lifecycle/open-streams.ts';
-import { createCallHandler, type CallMasker } from './proxy/handle-call.ts';
+import { createCallHandler, type CallMasker, type ProxyDeps } from './proxy/handle-call.ts';
+import type { RecorderStats } from './record/index.ts';
+import { recordingState } from './metrics/recording-state.ts';
 import { matchRoute } from './proxy/routes.ts';
 import { fetchTransport, type UpstreamTransport } from './upstream/transport.ts';
+import type { GatewayMetrics } from './metrics/gateway-metrics.ts';
+import { countFailedCall } from './metrics/rejections.ts';
+import type { Tracer } from './trace/tracer.ts';
+import { servesMetricsOnApiPort } from './metrics/config.ts';
+import { readiness } from './lifecycle/readiness.ts';
+import type { ReloadableParts } from './lifecycle/assemble.ts';
 
 /** The parts a gateway is composed of; src/lifecycle/assemble.ts builds them from config. */
 export interface GatewayParts {
@@ -20,6 +29,8 @@ export interface GatewayParts {
   connections: ReadonlyMap<string, Connection>;
   authenticator: Authenticator;
   policy: Policy;
+  /** Where rate limits are counted (shared through Redis or per process); closed with the gateway. */
+  limits?: Limits;
   masker: CallMasker | undefined;
   recorder: Recorder;
   log: Logger;
@@ -28,12 +39,20 @@ export interface GatewayParts {
   checkpointKey?: JWK;
   /** How calls reach the upstream; the runtime's fetch unless the runtime brings a faster one. */
   transport?: UpstreamTransport;
+  /** Prometheus metrics; absent when metrics are off. */
+  metrics?: GatewayMetrics;
+  /** OpenTelemetry spans, one per call; absent unless an OTLP endpoint is configured. */
+  tracer?: Tracer;
 }
 
 export interface Gateway {
   /** The Web-standard handler every runtime serves. */
   fetch(request: Request): Promise<Response>;
   readonly openStreams: OpenStreams;
+  /** For a runtime's separate metrics listener; absent when metrics are off. */
+  readonly metrics: GatewayMetrics | undefined;
+  /** Puts new connections, policy and masker in place for new calls; open streams keep theirs. */
+  reload(parts: ReloadableParts): void;
   /** Lets open streams finish (at most graceMs), then flushes recording. */
   close(graceMs?: number): Promise<void>;
 }
@@ -42,16 +61,19 @@ export interface Gateway {
 export async function createGateway(
   config: GatewayConfig,
   overrides: Partial<GatewayParts> & { log?: Logger } = {},
-): Promise<{ gateway: Gateway; devIssuer?: DevIssuer }> {
+): Promise<{ gateway: Gateway; limits: Limits; devIssuer?: DevIssuer }> {
   const parts = await assembleParts(config, overrides.log ?? createLogger());
   const gateway = composeGateway({ ...parts, ...overrides });
-  return parts.devIssuer ? { gateway, devIssuer: parts.devIssuer } : { gateway };
+  const limits = overrides.limits ?? parts.limits ?? new LocalLimits();
+  return parts.devIssuer ? { gateway, limits, devIssuer: parts.devIssuer } : { gateway, limits };
 }
 
 /** Composes the Hono app: routes to the call handler, errors in the Anthropic shape. */
 export function composeGateway(parts: GatewayParts): Gateway {
   const openStreams = new OpenStreams();
-  const handleCall = createCallHandler({
+  const { metrics } = parts;
+  // The call handler reads these per call, so a reload takes effect with the next call.
+  const deps: ProxyDeps = {
     connections: parts.connections,
     authenticator: parts.authenticator,
     policy: parts.policy,
@@ -61,6 +83,14 @@ export function composeGateway(parts: GatewayParts): Gateway {
     log: parts.log,
     transport: parts.transport ?? fetchTransport(parts.fetch ?? fetch),
     openStreams,
+    ...(metrics ? { metrics } : {}),
+    ...(parts.tracer ? { tracer: parts.tracer } : {}),
+  };
+  const handleCall = createCallHandler(deps);
+  const stats = 'stats' in parts.recorder ? (parts.recorder as { stats(): RecorderStats }).stats.bind(parts.recorder) : undefined;
+  metrics?.watch({
+    openStreams: () => openStreams.size,
+    ...(stats ? { recording: () => recordingState(stats()) } : {}),
   });
 
   const app = new Hono();
@@ -72,6 +102,11 @@ export function composeGateway(parts: GatewayParts): Gateway {
     const status = recording.state === 'ok' ? 'ok' : 'degraded';
     return c.json({ status, recording: recording.state, ...('unrecorded' in recording ? { unrecorded: recording.unrecorded, toBuild: recording.toBuild } : {}) });
   });
+  app.get('/readyz', (c) => {
+    const state = readiness({ connections: deps.connections, authenticator: parts.authenticator, recorder: parts.recorder, spoolMaxBytes: stats ? parts.config.recording.spoolMaxBytes : undefined });
+    return c.json({ status: state.ready ? 'ready' : 'not ready', ...state.checks }, state.ready ? 200 : 503);
+  });
+  if (metrics && servesMetricsOnApiPort(parts.config)) app.get('/metrics', () => metrics.exposition());
 
   const serve = (connection: string, path: string, request: Request, url: string): Promise<Response> => {
     const kind = matchRoute(request.method, path);
@@ -79,7 +114,11 @@ export function composeGateway(parts: GatewayParts): Gateway {
       throw new GatewayError(404, 'not_found_error', `${request.method} ${path} is not an endpoint this gateway serves.`);
     }
     const queryAt = url.indexOf('?');
-    return handleCall({ request, connection, path, query: queryAt >= 0 ? url.slice(queryAt) : '', kind });
+    const answer = handleCall({ request, connection, path, query: queryAt >= 0 ? url.slice(queryAt) : '', kind });
+    return metrics ? answer.catch((error: unknown) => {
+      countFailedCall(metrics, deps.connections, connection, kind, error);
+      throw error;
+    }) : answer;
   };
   app.all('/v1/*', (c) => serve('default', c.req.path, c.req.raw, c.req.url));
   app.all('/c/:connection/v1/*', (c) => {
@@ -97,9 +136,17 @@ export function composeGateway(parts: GatewayParts): Gateway {
   return {
     fetch: (request) => Promise.resolve(app.fetch(request)),
     openStreams,
+    metrics,
+    reload(next) {
+      deps.connections = next.connections;
+      deps.policy = next.policy;
+      deps.masker = next.masker;
+    },
     async close(graceMs = parts.config.server.shutdownGraceMs) {
       await openStreams.drained(graceMs);
       await parts.recorder.close();
+      await parts.limits?.close();
+      await parts.tracer?.flush();
     },
   };
 }

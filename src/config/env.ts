@@ -25,6 +25,7 @@ export function applyEnvironment(raw: RawConfig, env: Record<string, string | un
   }
   if (env.SCRIBE_HOST) section('server').host = env.SCRIBE_HOST;
   if (env.SCRIBE_DATA_DIR) section('server').dataDir = env.SCRIBE_DATA_DIR;
+  if (env.SCRIBE_INSTANCE_NAME) section('server').instanceName = env.SCRIBE_INSTANCE_NAME;
 
   applyDefaultConnection(section('connections'), env);
 
@@ -41,6 +42,17 @@ export function applyEnvironment(raw: RawConfig, env: Record<string, string | un
   if (env.SCRIBE_SIGNING_KEY) recording.signingKey = env.SCRIBE_SIGNING_KEY;
   const recordingSwitch = onOff('SCRIBE_RECORDING', env.SCRIBE_RECORDING, problems);
   if (recordingSwitch !== undefined) recording.enabled = recordingSwitch;
+
+  // The URL may carry a password: it goes into the config and nowhere else (never logged).
+  if (env.SCRIBE_REDIS_URL) {
+    const policy = section('policy');
+    const current = policy.redis && typeof policy.redis === 'object' ? (policy.redis as Section) : {};
+    policy.redis = { ...current, url: env.SCRIBE_REDIS_URL };
+  }
+
+  // OpenTelemetry's own variables, as every OTel-instrumented service reads them.
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) section('tracing').otlpEndpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (env.OTEL_SERVICE_NAME) section('tracing').serviceName = env.OTEL_SERVICE_NAME;
 
   const maskingSwitch = onOff('SCRIBE_MASKING', env.SCRIBE_MASKING, problems);
   if (maskingSwitch !== undefined) section('masking').enabled = maskingSwitch;

@@ -4,6 +4,8 @@ import { policyConfigSchema } from '../policy/config.ts';
 import { maskingConfigSchema } from '../mask/config.ts';
 import { recordingConfigSchema } from '../record/config.ts';
 import { connectionsConfigSchema } from '../upstream/config.ts';
+import { metricsConfigSchema } from '../metrics/config.ts';
+import { tracingConfigSchema } from '../trace/config.ts';
 
 export const serverConfigSchema = z
   .strictObject({
@@ -18,6 +20,11 @@ export const serverConfigSchema = z
     upstreamTimeoutMs: z.number().int().positive().default(600_000),
     /** On SIGTERM/SIGINT, how long open streams may run before the process exits anyway. */
     shutdownGraceMs: z.number().int().min(0).default(15_000),
+    /**
+     * What this replica's record chain is named after (SCRIBE_INSTANCE_NAME); the host name
+     * (a pod's name on Kubernetes) when absent. A new chain adds random digits to it.
+     */
+    instanceName: z.string().min(1).max(64).optional(),
   })
   .default({
     host: '127.0.0.1',
@@ -36,6 +43,8 @@ export const gatewayConfigSchema = z.strictObject({
   policy: policyConfigSchema,
   masking: maskingConfigSchema,
   recording: recordingConfigSchema,
+  metrics: metricsConfigSchema,
+  tracing: tracingConfigSchema,
 });
 
 export type ServerConfig = z.infer<typeof serverConfigSchema>;

@@ -14,4 +14,6 @@ export interface Identity {
  */
 export interface Authenticator {
   authenticate(headers: Headers): Promise<Identity>;
+  /** Trusted issuers whose signing keys the gateway does not hold (yet): /readyz waits for none. */
+  issuersWithoutKeys?(): string[];
 }

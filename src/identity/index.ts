@@ -17,6 +17,8 @@ export interface AuthenticatorOptions {
   fetch?: typeof fetch;
   /** Clock for expiry and key-age decisions; tests only. */
   now?: () => number;
+  /** Told after each fetch of an issuer's keys, whether it worked (for the metrics). */
+  onKeyRefresh?: (issuer: string, ok: boolean) => void;
 }
 
 /**
@@ -56,9 +58,16 @@ export async function createAuthenticator(
         timeoutMs: config.jwks.timeoutMs,
         allowInsecureHttp: issuer.allowInsecureHttp,
         ...(options.now ? { now: options.now } : {}),
+        ...(options.onKeyRefresh ? { onRefresh: (ok: boolean) => options.onKeyRefresh!(issuer.issuer, ok) } : {}),
       }),
   );
   const verifiers = config.issuers.map((issuer, index) => new IssuerVerifier(issuer, keySets[index]!.getKey, options.now));
   await Promise.all(keySets.map((keys) => keys.warm()));
-  return { authenticator: new TokenAuthenticator(verifiers, authenticatorOptions) };
+  const authenticator = new TokenAuthenticator(verifiers, authenticatorOptions);
+  authenticator.issuersWithoutKeys = () => {
+    const missing = keySets.filter((keys) => !keys.hasKeys);
+    for (const keys of missing) keys.retryIfDue();
+    return missing.map((keys) => keys.issuer);
+  };
+  return { authenticator };
 }

@@ -15,6 +15,8 @@ export interface RemoteKeySetOptions {
   timeoutMs: number;
   allowInsecureHttp?: boolean;
   now?: () => number;
+  /** Told after each fetch of the keys, whether it worked (for the metrics). */
+  onRefresh?: (ok: boolean) => void;
 }
 
 /**
@@ -73,6 +75,14 @@ export class RemoteKeySet {
     return this.#keys !== undefined;
   }
 
+  /**
+   * Starts a fetch in the background when none is running and the cooldown allows: a replica
+   * that is not ready gets no tokens, so readiness probes are what retry an issuer at start-up.
+   */
+  retryIfDue(): void {
+    this.#refreshInBackground();
+  }
+
   async #loadFirstKeys(): Promise<void> {
     if (this.#refreshing !== undefined || this.#mayFetch()) await this.#refresh().catch(() => {});
     if (this.#keys === undefined) {
@@ -110,7 +120,9 @@ export class RemoteKeySet {
       });
       this.#keys = createLocalJWKSetOrExplain(jwks);
       this.#fetchedAt = this.#now();
+      this.#options.onRefresh?.(true);
     } catch (error) {
+      this.#options.onRefresh?.(false);
       // A failing discovered location is looked up afresh next time: the issuer may have moved it.
       if (!explicit) this.#jwksUri = undefined;
       this.#lastFailure = error instanceof Error ? error.message : String(error);

@@ -20,6 +20,8 @@ export class TokenAuthenticator implements Authenticator {
   readonly #verifiers: Map<string, IssuerVerifier>;
   readonly #maxTokenBytes: number;
   readonly #cache: VerifiedTokenCache;
+  /** Set by createAuthenticator when keys are fetched from issuers; embedded keys are always there. */
+  issuersWithoutKeys: () => string[] = () => [];
 
   constructor(verifiers: readonly IssuerVerifier[], options: TokenAuthenticatorOptions) {
     this.#verifiers = new Map(verifiers.map((verifier) => [verifier.issuer, verifier]));

@@ -4,6 +4,8 @@ import { loadConfig } from '../config/load.ts';
 import { ConfigError } from '../config/errors.ts';
 import { SigningKeyError } from '../checkpoint/signing-key.ts';
 import { SpoolLockedError } from '../store/spool-lock.ts';
+import { isLoopbackHost } from './loopback.ts';
+import { createReloader } from './reload.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import type { UpstreamTransport } from '../upstream/transport.ts';
 
@@ -11,6 +13,8 @@ export interface Booted {
   gateway: Gateway;
   config: GatewayConfig;
   log: Logger;
+  /** Reloads policy, connections and masking from the config file (the runtime calls it on SIGHUP). */
+  reload(): Promise<boolean>;
 }
 
 /** Said by each runtime once bound, with the real port (PORT=0 picks a free one). */
@@ -18,7 +22,6 @@ export function announceListening(host: string, port: number): void {
   console.error(`scribe: listening on http://${host.includes(':') ? `[${host}]` : host}:${port}`);
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/;
 
 /**
  * Everything `scribe serve` does before a runtime listens: config, parts, the safety checks
@@ -46,8 +49,8 @@ export async function boot(env: Record<string, string | undefined>, runtime: { t
     }
     throw error;
   }
-  const { gateway, devIssuer } = created;
-  if (devIssuer && !LOOPBACK.test(config.server.host)) {
+  const { gateway, devIssuer, limits } = created;
+  if (devIssuer && !isLoopbackHost(config.server.host)) {
     console.error(
       `scribe: refusing to listen on ${config.server.host}: no identity issuer is configured, so only the local development issuer would guard the gateway. Set SCRIBE_OIDC_ISSUER and SCRIBE_OIDC_AUDIENCE, or listen on 127.0.0.1.`,
     );
@@ -55,7 +58,8 @@ export async function boot(env: Record<string, string | undefined>, runtime: { t
     return undefined;
   }
   for (const line of banner(config, devIssuer !== undefined)) console.error(line);
-  return { gateway, config, log };
+  const reload = createReloader({ gateway, env, limits, say: (line) => console.error(line) }, config);
+  return { gateway, config, log, reload };
 }
 
 function banner(config: GatewayConfig, devIssuer: boolean): string[] {

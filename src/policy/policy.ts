@@ -23,10 +23,12 @@ export interface Grant {
 
 /**
  * Decides whether an identity may make a call. authorize throws a GatewayError (403
- * permission_error, 429 rate_limit_error with retry-after) when it may not.
+ * permission_error, 429 rate_limit_error with retry-after, 503 when shared limits are
+ * configured closed and cannot be checked) when it may not. It answers synchronously unless
+ * the limits are shared between replicas.
  */
 export interface Policy {
-  authorize(identity: Identity, call: CallFacts): Grant;
+  authorize(identity: Identity, call: CallFacts): Grant | Promise<Grant>;
   /** Counts tokens the upstream reported, for per-identity token rate limits. */
   recordUsage(identity: Identity, grant: Grant, tokens: number): void;
 }

@@ -4,7 +4,7 @@ import type { PolicyRule } from './config.ts';
 import type { CallFacts, Grant, Policy } from './policy.ts';
 import { compileGlobs, type Glob } from './glob.ts';
 import { compileIdentityMatcher, matchedValue, type IdentityMatcher } from './identity-matcher.ts';
-import { MinuteBuckets } from './minute-buckets.ts';
+import { limitCheckFor, rateLimited, type Limits, type LimitVerdict } from './limits.ts';
 
 interface CompiledRule {
   rule: PolicyRule;
@@ -22,9 +22,10 @@ interface CompiledRule {
 export class RulePolicy implements Policy {
   readonly #rules: CompiledRule[];
   readonly #byName: Map<string, PolicyRule>;
-  readonly #buckets: MinuteBuckets;
+  readonly #limits: Limits;
 
-  constructor(rules: readonly PolicyRule[], options: { now?: () => number } = {}) {
+  /** Limits outlive a policy: a reload builds new rules over the same counts. */
+  constructor(rules: readonly PolicyRule[], limits: Limits) {
     this.#rules = rules.map((rule) => ({
       rule,
       matchesCaller: compileIdentityMatcher(rule.match),
@@ -32,10 +33,11 @@ export class RulePolicy implements Policy {
       allowsModel: compileGlobs(rule.models),
     }));
     this.#byName = new Map(rules.map((rule) => [rule.name, rule]));
-    this.#buckets = new MinuteBuckets(options.now ? { now: options.now } : {});
+    this.#limits = limits;
   }
 
-  authorize(identity: Identity, call: CallFacts): Grant {
+  /** Synchronous when limits are counted in this process; a promise when they are shared. */
+  authorize(identity: Identity, call: CallFacts): Grant | Promise<Grant> {
     const matching = this.#rules.filter((compiled) => compiled.matchesCaller(identity));
     const granting = matching.filter(
       ({ allowsConnection, allowsModel }) =>
@@ -44,27 +46,23 @@ export class RulePolicy implements Policy {
     // A body without a model is for the upstream to refuse; it cannot reach a model policy denies.
     const fitting = granting.find(({ rule }) => !exceedsCap(call.maxTokens, rule.maxTokens));
     if (fitting === undefined) throw denial(call, matching, granting);
-    this.#enforceRateLimits(identity, fitting.rule);
-    return grantOf(fitting.rule, identity);
+    const { rule } = fitting;
+    if (rule.tokensPerMinute === undefined && rule.requestsPerMinute === undefined) return grantOf(rule, identity);
+    const verdict = this.#limits.admit(limitCheckFor(rule, identity));
+    if (verdict instanceof Promise) return verdict.then((settled) => admitted(rule, identity, settled));
+    return admitted(rule, identity, verdict);
   }
 
   recordUsage(identity: Identity, grant: Grant, tokens: number): void {
     const rule = this.#byName.get(grant.rule);
     if (rule?.tokensPerMinute === undefined || !(tokens > 0)) return;
-    this.#buckets.spend(bucketKey('tokens', rule, identity), rule.tokensPerMinute, tokens);
+    this.#limits.spend(limitCheckFor(rule, identity).tokens!, tokens);
   }
+}
 
-  #enforceRateLimits(identity: Identity, rule: PolicyRule): void {
-    // Token debt is checked first and takes nothing, so a refused call never costs a request.
-    if (rule.tokensPerMinute !== undefined) {
-      const wait = this.#buckets.waitFor(bucketKey('tokens', rule, identity), rule.tokensPerMinute);
-      if (wait > 0) throw rateLimited(rule, `${rule.tokensPerMinute} tokens per minute`, wait);
-    }
-    if (rule.requestsPerMinute !== undefined) {
-      const wait = this.#buckets.take(bucketKey('requests', rule, identity), rule.requestsPerMinute);
-      if (wait > 0) throw rateLimited(rule, `${rule.requestsPerMinute} requests per minute`, wait);
-    }
-  }
+function admitted(rule: PolicyRule, identity: Identity, verdict: LimitVerdict): Grant {
+  if (verdict) throw rateLimited(rule, verdict);
+  return grantOf(rule, identity);
 }
 
 function grantOf(rule: PolicyRule, identity: Identity): Grant {
@@ -75,22 +73,8 @@ function grantOf(rule: PolicyRule, identity: Identity): Grant {
   return grant;
 }
 
-// Limits are per caller (issuer and subject together) and per rule.
-function bucketKey(kind: string, rule: PolicyRule, identity: Identity): string {
-  return `${kind}\u0000${rule.name}\u0000${identity.issuer}\u0000${identity.subject}`;
-}
-
 function exceedsCap(maxTokens: number | undefined, cap: number | undefined): boolean {
   return maxTokens !== undefined && cap !== undefined && maxTokens > cap;
-}
-
-function rateLimited(rule: PolicyRule, limit: string, retryAfterSeconds: number): GatewayError {
-  return new GatewayError(
-    429,
-    'rate_limit_error',
-    `Rate limit reached: rule "${rule.name}" allows this caller ${limit}; retry in ${retryAfterSeconds} s.`,
-    { 'retry-after': String(retryAfterSeconds) },
-  );
 }
 
 function denial(call: CallFacts, matching: CompiledRule[], granting: CompiledRule[]): GatewayError {

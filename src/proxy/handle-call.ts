@@ -7,6 +7,9 @@ import type { Connection, VertexAddress } from '../upstream/connection.ts';
 import type { ServerConfig } from '../config/schema.ts';
 import type { Logger } from '../log/logger.ts';
 import type { OpenStreams } from '../lifecycle/open-streams.ts';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
+import type { Tracer } from '../trace/tracer.ts';
+import { endFailedSpan } from '../trace/call-span.ts';
 import { GatewayError, errorBody } from '../http/errors.ts';
 import { readBody } from '../http/body.ts';
 import { forwardableRequestHeaders, forwardableResponseHeaders, recordableRequestHeaders } from '../http/headers.ts';
@@ -44,6 +47,8 @@ export interface ProxyDeps {
   log: Logger;
   transport: UpstreamTransport;
   openStreams: OpenStreams;
+  metrics?: GatewayMetrics;
+  tracer?: Tracer;
 }
 
 export interface Call {
@@ -58,8 +63,10 @@ export interface Call {
 export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Response> {
   return async function handleCall(call: Call): Promise<Response> {
     const { request, kind } = call;
+    const receivedAt = performance.now();
     const startedAt = Date.now();
     const id = newExchangeId(startedAt);
+    const span = deps.tracer?.start(request.headers, `${request.method} ${kind}`);
     const connection = deps.connections.get(call.connection);
     if (connection === undefined) {
       throw new GatewayError(404, 'not_found_error', `No connection named "${call.connection}" is configured on this gateway.`);
@@ -99,7 +106,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
       body = await readBody(request, deps.server.bodyLimitBytes);
       json = parseJsonBody(body, request.headers.get('content-type'));
       const asked = vertex ? anthropicView(vertex, json) : { path: call.path, json };
-      for (const facts of callFacts(call.connection, asked.path, asked.json)) grant = deps.policy.authorize(identity, facts);
+      for (const facts of callFacts(call.connection, asked.path, asked.json)) grant = await deps.policy.authorize(identity, facts);
       if (deps.masker && recordable && json !== undefined && (switches === undefined || scansPrompts(switches))) {
         const scan = deps.masker.request(json, call.connection, switches?.prompts);
         requestFindings.push(...scan.findings);
@@ -114,6 +121,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
       }
     } catch (error) {
       if (recordable && error instanceof GatewayError) recordRejection(deps.recorder, start(), error, auditOnly ? [] : requestFindings, auditOnly);
+      if (span) endFailedSpan(span, id, call.connection, identity, error);
       throw error;
     }
     const verified = identity as Identity;
@@ -122,9 +130,12 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
     const recorder = !recordable ? undefined : auditOnly ? auditLine(deps.recorder.begin(start())) : deps.recorder.begin(start());
     for (const finding of requestFindings) recorder?.finding(finding);
 
+    const forwardedAt = performance.now();
+    const upstreamHeaders = forwardableRequestHeaders(request.headers);
+    if (span) upstreamHeaders.set('traceparent', span.traceparent);
     const upstream = await fetchUpstream({
       connection,
-      call: { method: request.method, path: call.path, query: call.query, headers: forwardableRequestHeaders(request.headers), body: request.method === 'GET' ? undefined : body, json, ...(vertex ? { vertex } : {}) },
+      call: { method: request.method, path: call.path, query: call.query, headers: upstreamHeaders, body: request.method === 'GET' ? undefined : body, json, ...(vertex ? { vertex } : {}) },
       clientSignal: request.signal,
       headersTimeoutMs: deps.server.upstreamTimeoutMs,
       transport: deps.transport,
@@ -133,6 +144,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
         recorder?.response(error.status, new Headers());
         recorder?.end(error.status === 499 ? 'client_aborted' : error.type === 'timeout_error' ? 'timeout' : 'upstream_error', error.message);
       }
+      if (span) endFailedSpan(span, id, call.connection, identity, error);
       throw error;
     });
 
@@ -140,7 +152,8 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
     recorder?.response(reply.status, reply.headers);
     const headers = forwardableResponseHeaders(reply.headers);
     headers.set('x-scribe-exchange-id', id);
-    const observer = observeExchange({ id, startedAt, status: reply.status, identity: verified, grant: granted, recorder, policy: deps.policy, openStreams: deps.openStreams, log: deps.log });
+    const observer = observeExchange({ id, startedAt, status: reply.status, identity: verified, grant: granted, recorder, policy: deps.policy, openStreams: deps.openStreams, log: deps.log,
+      connection: call.connection, route: kind, receivedAt, forwardedAt, metrics: deps.metrics, span });
     const onFinding = (finding: RedactionFinding): void => recorder?.finding(finding);
 
     if (reply.body === null) {

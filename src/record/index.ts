@@ -36,6 +36,8 @@ export interface RecorderOptions {
   digester?: FindingDigester;
   /** Names this writer's chain; by default a generated id kept in the spool directory. */
   instanceId?: string;
+  /** Without instanceId: the name a new chain's id starts with (host or pod name). */
+  instanceName?: string;
   log?: (message: string) => void;
   /** Signs chain checkpoints when given (the gateway always gives one). */
   signingKey?: SigningKey;
@@ -56,7 +58,11 @@ export interface RecorderStats {
   lastUnrecordedAt: number;
   spooledBatches: number;
   pendingBytes: number;
+  /** Batch files in the spool not yet confirmed by the store. */
+  pendingBatches: number;
   uploadedBatches: number;
+  uploadFailures: number;
+  uploadRetries: number;
 }
 
 export interface ScribeRecorder extends Recorder {
@@ -360,7 +366,10 @@ class SpoolingRecorder implements ScribeRecorder {
       lastUnrecordedAt: this.lastUnrecordedAt,
       spooledBatches: this.counts.spooledBatches,
       pendingBytes: this.spool.pendingBytes(),
+      pendingBatches: this.spool.pending().length,
       uploadedBatches: this.uploader.uploaded,
+      uploadFailures: this.uploader.failures,
+      uploadRetries: this.uploader.retries,
     };
   }
 
@@ -390,10 +399,10 @@ class SpoolingRecorder implements ScribeRecorder {
 /** Opens the spool (draining what an earlier run left), the store, and starts recording. */
 export async function createRecorder(config: RecordingConfig, options: RecorderOptions = {}): Promise<ScribeRecorder> {
   if (!config.enabled) {
-    return { ...noRecorder, flush: async () => {}, stats: () => ({ instance: '', inFlight: 0, recorded: 0, unrecorded: 0, toBuild: 0, lastUnrecordedAt: 0, spooledBatches: 0, pendingBytes: 0, uploadedBatches: 0 }) };
+    return { ...noRecorder, flush: async () => {}, stats: () => ({ instance: '', inFlight: 0, recorded: 0, unrecorded: 0, toBuild: 0, lastUnrecordedAt: 0, spooledBatches: 0, pendingBytes: 0, pendingBatches: 0, uploadedBatches: 0, uploadFailures: 0, uploadRetries: 0 }) };
   }
   const log = options.log ?? ((message: string) => console.error(message));
-  const spool = await Spool.open(config.spoolDir, options.instanceId);
+  const spool = await Spool.open(config.spoolDir, options.instanceId, options.instanceName);
   const sink = await openSink(config.store, config.gcsEndpoint ? { gcsEndpoint: config.gcsEndpoint } : {});
   const segments = new SegmentWriter(sink, log);
   const checkpoints = options.signingKey ? await openCheckpointWriter(config, sink, options.signingKey, log, options.publishCheckpoint) : undefined;

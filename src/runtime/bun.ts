@@ -21,4 +21,5 @@ async function stop(signal: string): Promise<void> {
   process.exit(0);
 }
 process.once('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGHUP', () => void booted.reload());
 process.once('SIGINT', () => void stop('SIGINT'));

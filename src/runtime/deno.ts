@@ -18,4 +18,5 @@ async function stop(signal: string): Promise<void> {
   Deno.exit(0);
 }
 Deno.addSignalListener('SIGTERM', () => void stop('SIGTERM'));
+Deno.addSignalListener('SIGHUP', () => void booted.reload());
 Deno.addSignalListener('SIGINT', () => void stop('SIGINT'));

@@ -51,12 +51,19 @@ export class Spool {
     this.state = state;
   }
 
-  /** Opens (or creates) a spool, recovering the writer state from batches written after it. */
-  static async open(dir: string, instanceId?: string): Promise<Spool> {
+  /**
+   * Opens (or creates) a spool, recovering the writer state from batches written after it.
+   * Without an exact instanceId, the writer keeps the id saved in this spool, or gets a new
+   * one: `namePrefix` (host or pod name) plus random digits, so writers that share a name
+   * (processes on one host, a pod recreated with an empty spool) never share a chain.
+   */
+  static async open(dir: string, instanceId?: string, namePrefix?: string): Promise<Spool> {
     await mkdir(join(dir, 'pending'), { recursive: true });
     const lock = await SpoolLock.acquire(dir);
     const saved = await readFile(join(dir, 'state.json'), 'utf8').then((t) => JSON.parse(t) as WriterState, () => undefined);
-    const instance = safeInstanceId(instanceId ?? saved?.instance ?? `gw${randomBytes(6).toString('hex')}`);
+    const prefix = namePrefix === undefined ? 'gw' : `${safeInstanceId(namePrefix)}_`;
+    const keep = saved !== undefined && saved.instance.startsWith(prefix) ? saved.instance : undefined;
+    const instance = safeInstanceId(instanceId ?? keep ?? `${prefix}${randomBytes(6).toString('hex')}`);
     const fresh: WriterState = { instance, batch: { seq: -1, name: null, sha256: null }, chain: { seq: -1, hash: null } };
     const spool = new Spool(dir, saved?.instance === instance ? saved : fresh);
     spool.lock = lock;

@@ -32,6 +32,9 @@ export class Uploader {
   private wake: (() => void) | undefined;
   /** Batches uploaded since start. */
   uploaded = 0;
+  /** Upload attempts that failed, and attempts made after a failure, since start (metrics). */
+  failures = 0;
+  retries = 0;
 
   get segments(): SegmentWriter | undefined {
     return this.options.segments;
@@ -108,6 +111,7 @@ export class Uploader {
   private async upload(name: string): Promise<void> {
     const bytes = await this.spool.read(name);
     for (let attempt = 0; !this.stopped; attempt++) {
+      if (attempt > 0) this.retries++;
       try {
         const result = await this.sink.create(name, bytes);
         if (result === 'exists' && !(await this.sink.holds(name, bytes))) {
@@ -123,6 +127,7 @@ export class Uploader {
         this.options.onStored?.(name, bytes);
         return;
       } catch (error) {
+        this.failures++;
         this.options.log(`upload of ${name} failed (attempt ${attempt + 1}): ${(error as Error).message}`);
         await this.backoff(attempt);
       }

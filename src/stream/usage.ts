@@ -25,22 +25,35 @@ export class UsageWatcher {
 
   /** Input plus output tokens, or 0 when the response carried no usage. */
   total(): number {
-    const counts = this.counts();
-    return counts.input_tokens + counts.cache_creation_input_tokens + counts.output_tokens;
+    const { input, output } = this.usage();
+    return input + output;
   }
 
   /** The usage the response reported, as the Messages API names it (0 where it said nothing). */
   counts(): { input_tokens: number; cache_creation_input_tokens: number; output_tokens: number } {
-    const decoder = new TextDecoder();
-    const head = this.head.map((c) => decoder.decode(c)).join('');
-    const ordered = [...this.tail.slice(this.tailNext), ...this.tail.slice(0, this.tailNext)];
-    const tail = ordered.map((c) => decoder.decode(c)).join('');
-    const all = head + tail;
+    const { head, all } = this.texts();
     return {
       input_tokens: lastNumber(head, 'input_tokens'),
       cache_creation_input_tokens: lastNumber(head, 'cache_creation_input_tokens'),
       output_tokens: lastNumber(all, 'output_tokens'),
     };
+  }
+
+  /** Input and output tokens, and the model the upstream says answered ("" when it said none). */
+  usage(): { input: number; output: number; model: string } {
+    const { head, all } = this.texts();
+    const input = lastNumber(head, 'input_tokens') + lastNumber(head, 'cache_creation_input_tokens');
+    const output = lastNumber(all, 'output_tokens');
+    return { input, output, model: /"model"\s*:\s*"([^"\\]{1,100})"/.exec(head)?.[1] ?? '' };
+  }
+
+  private texts(): { head: string; all: string } {
+    const decoder = new TextDecoder();
+    const head = this.head.map((c) => decoder.decode(c)).join('');
+    const ordered = [...this.tail.slice(this.tailNext), ...this.tail.slice(0, this.tailNext)];
+    const tail = ordered.map((c) => decoder.decode(c)).join('');
+    const all = head + tail;
+    return { head, all };
   }
 }
 
