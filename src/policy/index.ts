@@ -5,6 +5,7 @@ import { RulePolicy } from './rule-policy.ts';
 export type { CallFacts, Grant, Policy } from './policy.ts';
 export type { PolicyConfig, PolicyRule } from './config.ts';
 export { policyConfigSchema } from './config.ts';
+export { auditGrant } from './audit-grant.ts';
 
 /** With no rules configured, any verified caller may use the default connection, any model. */
 export const defaultRule: PolicyRule = {
