@@ -5,7 +5,7 @@ import type { ViewerEnv } from './access.ts';
 import { conversation } from './conversation.ts';
 import { shortId } from './display.ts';
 import { sessionJson, sessionMarkdown } from './export.ts';
-import { parseSessionsQuery } from './filters.ts';
+import { parseSessionsQuery, sessionsUrl } from './filters.ts';
 import { exchangePage } from './pages/exchange.ts';
 import { integrityPage } from './pages/integrity.ts';
 import { messagePage, page, type Html } from './pages/layout.ts';
@@ -23,7 +23,11 @@ export function registerPages(app: Hono<ViewerEnv>, reader: AuditReader): void {
   const missing = (what: string, id: string) => messagePage('Not found', `No ${what} ${id} in ${reader.store}.`);
 
   app.get('/', async (c) => {
-    const query = parseSessionsQuery(c.req.query());
+    const given = c.req.query();
+    const query = parseSessionsQuery(given);
+    // A submitted form sends its empty fields too: answer with the short URL worth bookmarking.
+    const canonical = sessionsUrl(query.values);
+    if (Object.keys(given).length !== Object.keys(query.values).length) return c.redirect(canonical, 303);
     const result = await reader.sessions(query.filter, { limit: query.limit, sort: query.sort, order: query.order, ...(query.cursor ? { cursor: query.cursor } : {}) });
     return c.html(frame(c, 'Sessions', sessionsPage(query, result)));
   });

@@ -12,8 +12,8 @@ export function recordForDisplay(record: ExchangeRecord): unknown {
 
 function headersTable(headers: Record<string, string>): Html {
   const entries = Object.entries(headers);
-  if (entries.length === 0) return html`<p class="muted">(none recorded)</p>`;
-  return html`<table class="headers"><tbody>${entries.map(([name, value]) => html`<tr><th scope="row">${name}</th><td>${value}</td></tr>`)}</tbody></table>`;
+  if (entries.length === 0) return html`<p class="muted">(no headers recorded)</p>`;
+  return html`<details><summary>Headers (${entries.length})</summary><table class="headers"><tbody>${entries.map(([name, value]) => html`<tr><th scope="row">${name}</th><td>${value}</td></tr>`)}</tbody></table></details>`;
 }
 
 function prettyJson(bytes: Uint8Array): string {
