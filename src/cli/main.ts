@@ -8,6 +8,7 @@ Commands:
   replay <id>           rebuild and re-stream a recorded exchange or session
   verify                check every record and batch file in the store
   reveal --key <jwk>    open the sealed originals of redacted spans
+  index                 build the indexes a store lacks and fill the local index cache
   ui                    serve the audit viewer (http://127.0.0.1:8788)
 
 Commands that read recordings take --store or SCRIBE_STORE (file:<dir> or gs://<bucket>/<prefix>).
@@ -22,6 +23,7 @@ const commands: Record<string, () => Promise<Command>> = {
   replay: async () => (await import('./replay.ts')).runReplay,
   verify: async () => (await import('./verify.ts')).runVerify,
   reveal: async () => (await import('./reveal.ts')).runReveal,
+  index: async () => (await import('./build-index.ts')).runIndex,
   ui: async () => (await import('./ui.ts')).runUi,
 };
 

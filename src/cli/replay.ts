@@ -4,10 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import type { ExchangeRecord } from '../record/record.ts';
-import { readRecords } from '../store/reader.ts';
-import { RecordSet } from '../replay/record-set.ts';
+import type { ExchangeView } from '../audit/types.ts';
 import { restream } from '../replay/restream.ts';
-import { openStore, storeOptions } from './store-options.ts';
+import { stderrProgress } from './progress.ts';
+import { auditOptions, openAuditStore } from './store-options.ts';
 
 const usage = `Usage: scribe replay <exchange id | session id> [options]
   --speed <n>      play n times faster (default 1)
@@ -43,7 +43,7 @@ export async function runReplay(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { ...storeOptions, speed: { type: 'string' }, 'no-pace': { type: 'boolean' }, request: { type: 'boolean' }, to: { type: 'string' }, token: { type: 'string' } },
+      options: { ...auditOptions, speed: { type: 'string' }, 'no-pace': { type: 'boolean' }, request: { type: 'boolean' }, to: { type: 'string' }, token: { type: 'string' } },
     });
   } catch (error) {
     process.stderr.write(`scribe replay: ${(error as Error).message}\n${usage}`);
@@ -56,25 +56,29 @@ export async function runReplay(argv: string[]): Promise<number> {
     process.stderr.write(usage);
     return 2;
   }
+  const progress = stderrProgress('replay');
+  let audit;
   try {
-    const set = new RecordSet(await readRecords(await openStore(values)));
-    const single = set.get(id);
-    const records = single ? [single] : set.session(id);
-    if (records.length === 0) {
-      process.stderr.write(`scribe replay: no exchange or session ${id} in the store\n`);
+    audit = await openAuditStore(values, progress.report);
+    const single = await audit.exchange(id);
+    const views: ExchangeView[] = single ? [single] : ((await audit.session(id))?.exchanges ?? []);
+    progress.done();
+    if (views.length === 0) {
+      process.stderr.write(`scribe replay: no exchange or session ${id} in ${audit.store}\n`);
       return 1;
     }
-    for (const [index, record] of records.entries()) {
-      const body = await set.requestBody(record.id);
-      if (records.length > 1) process.stderr.write(`# exchange ${record.id} (${index + 1}/${records.length}) ${record.time.start}\n`);
-      if (values.request) process.stdout.write(body);
-      else if (values.to) await resend(record, body, values.to, values.token ?? process.env.SCRIBE_TOKEN);
+    for (const [index, { record, requestBody }] of views.entries()) {
+      if (views.length > 1) process.stderr.write(`# exchange ${record.id} (${index + 1}/${views.length}) ${record.time.start}\n`);
+      if (values.request) process.stdout.write(await requestBody());
+      else if (values.to) await resend(record, await requestBody(), values.to, values.token ?? process.env.SCRIBE_TOKEN);
       else for await (const piece of restream(record, { speed, pace: !values['no-pace'] })) process.stdout.write(piece);
-      if (values.request && records.length > 1) process.stdout.write('\n');
+      if (values.request && views.length > 1) process.stdout.write('\n');
     }
     return 0;
   } catch (error) {
     process.stderr.write(`scribe replay: ${(error as Error).message}\n`);
     return 1;
+  } finally {
+    await audit?.close();
   }
 }

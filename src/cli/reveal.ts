@@ -10,8 +10,8 @@ import { parseArgs } from 'node:util';
 import type { JWK } from 'jose';
 import { decodeBatch } from '../record/batch-file.ts';
 import { openSealed } from '../seal/jwe.ts';
-import { readRecords } from '../store/reader.ts';
-import { openStore, storeOptions } from './store-options.ts';
+import { stderrProgress } from './progress.ts';
+import { auditOptions, openAuditStore } from './store-options.ts';
 
 const usage = `Usage: scribe reveal --key <private JWK file> [--store <url>] [--json] <exchange id | record file | ->
 Prints the originals of the redacted spans of an exchange. The store is --store or SCRIBE_STORE.
@@ -64,11 +64,18 @@ async function recordLines(bytes: Uint8Array): Promise<unknown[]> {
   return lines.filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as unknown);
 }
 
-async function loadRecords(target: string | undefined, values: { store?: string; 'gcs-endpoint'?: string }): Promise<unknown[]> {
+async function loadRecords(target: string | undefined, values: { store?: string; 'gcs-endpoint'?: string; cache?: string; refresh?: boolean }): Promise<unknown[]> {
   if (target === undefined || target === '-') return recordLines(await readStdin());
   if (existsSync(target)) return recordLines(new Uint8Array(await readFile(target)));
-  const records = await readRecords(await openStore(values));
-  return records.filter((record) => record.id === target);
+  const progress = stderrProgress('reveal');
+  const audit = await openAuditStore(values, progress.report);
+  try {
+    const view = await audit.exchange(target);
+    progress.done();
+    return view ? [view.record] : [];
+  } finally {
+    await audit.close();
+  }
 }
 
 export async function runReveal(argv: string[]): Promise<number> {
@@ -77,7 +84,7 @@ export async function runReveal(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { ...storeOptions, key: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { ...auditOptions, key: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${usage}`);
@@ -105,7 +112,13 @@ export async function runReveal(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const records = await loadRecords(target, values);
+  let records: unknown[];
+  try {
+    records = await loadRecords(target, values);
+  } catch (error) {
+    process.stderr.write(`scribe reveal: ${(error as Error).message}\n`);
+    return 1;
+  }
   if (records.length === 0) {
     process.stderr.write(`no record found for ${target}\n`);
     return 1;

@@ -1,17 +1,55 @@
-/** `scribe verify`: exits 0 only when every batch file and record is intact and every chain complete. */
+/** `scribe verify`: exits 0 only when the store exists, holds batches, and every batch file, record and chain is intact. */
 import { parseArgs } from 'node:util';
-import { verifyStore } from '../store/verify.ts';
-import { openStore, storeOptions } from './store-options.ts';
+import { verifyStore, type VerifyReport } from '../store/verify.ts';
+import { stderrProgress } from './progress.ts';
+import { openStore, parseTime, storeOptions } from './store-options.ts';
+
+const usage = `Usage: scribe verify [--since <time>] [--until <time>] [--json]
+Checks every batch file, record and chain of the store (--store or SCRIBE_STORE); with --since/--until
+only the batches of that window, and the link into it. Exits 0 only when all is intact.
+`;
+
+function jsonReport(report: VerifyReport): unknown {
+  return {
+    ...report,
+    ok: report.problems.length === 0,
+    writers: report.writers.map(({ batchFiles: _files, ...writer }) => writer),
+  };
+}
 
 export async function runVerify(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { ...storeOptions, json: { type: 'boolean' } } });
-  const sink = await openStore(values);
-  const report = await verifyStore(sink);
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { ...storeOptions, json: { type: 'boolean' }, since: { type: 'string' }, until: { type: 'string' }, concurrency: { type: 'string' } } }));
+  } catch (error) {
+    process.stderr.write(`scribe verify: ${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  const progress = stderrProgress('verify');
+  let report: VerifyReport;
+  try {
+    const since = parseTime(values.since);
+    const until = parseTime(values.until);
+    const sink = await openStore(values);
+    report = await verifyStore(sink, {
+      ...(since !== undefined ? { since } : {}),
+      ...(until !== undefined ? { until } : {}),
+      ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
+      progress: (done, total) => progress.report({ phase: 'verify', done, total }),
+    });
+    progress.done();
+  } catch (error) {
+    progress.done();
+    const message = (error as Error).message;
+    if (values.json) process.stdout.write(`${JSON.stringify({ store: values.store ?? process.env.SCRIBE_STORE, ok: false, problems: [message] }, null, 2)}\n`);
+    else process.stderr.write(`scribe verify: ${message}\n`);
+    return 1;
+  }
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ store: sink.url, ...report }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(jsonReport(report), null, 2)}\n`);
   } else {
     for (const problem of report.problems) process.stdout.write(`FAIL ${problem}\n`);
-    const summary = `${sink.url}: ${report.batches} batch file(s), ${report.records} record(s), ${report.instances} writer(s)`;
+    const summary = `${report.store}: ${report.batches} batch file(s), ${report.records} record(s), ${report.instances} writer(s)`;
     process.stdout.write(report.problems.length === 0 ? `OK ${summary}, all intact\n` : `${report.problems.length} problem(s) in ${summary}\n`);
   }
   return report.problems.length === 0 ? 0 : 1;

@@ -1,3 +1,4 @@
+import { newExchangeId } from '../record/exchange-id.ts';
 import type { Authenticator, Identity } from '../identity/identity.ts';
 import type { Policy, Grant } from '../policy/policy.ts';
 import type { Recorder, ExchangeRecorder, ExchangeStart } from '../record/recorder.ts';
@@ -54,8 +55,8 @@ export interface Call {
 export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Response> {
   return async function handleCall(call: Call): Promise<Response> {
     const { request, kind } = call;
-    const id = crypto.randomUUID();
     const startedAt = Date.now();
+    const id = newExchangeId(startedAt);
     const connection = deps.connections.get(call.connection);
     if (connection === undefined) {
       throw new GatewayError(404, 'not_found_error', `No connection named "${call.connection}" is configured on this gateway.`);

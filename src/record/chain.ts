@@ -6,6 +6,7 @@
 import { sha256Hex } from './hash.ts';
 import type { ExchangeRecord } from './record.ts';
 import type { UnchainedRecord } from './build-record.ts';
+import type { IndexEntry } from './batch-index.ts';
 
 export interface ChainHead {
   /** Position of the last record written, -1 before the first. */
@@ -21,6 +22,8 @@ export interface ChainedLine {
   seq: number;
   hash: string;
   startMs: number;
+  /** The record's line in its batch's index. */
+  entry?: IndexEntry;
 }
 
 export class RecordChain {

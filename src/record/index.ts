@@ -7,10 +7,12 @@ import { batchName } from '../store/batch-names.ts';
 import { openSink } from '../store/sink.ts';
 import { Spool } from '../store/spool.ts';
 import { Uploader } from '../store/uploader.ts';
+import { SegmentWriter } from '../store/segment-writer.ts';
 import { InflightJournal } from '../store/inflight-journal.ts';
 import { decodeBatch } from './batch-file.ts';
 import { journalLines, readJournal, type JournalProgress } from './inflight.ts';
 import { encodeBatch } from './batch-file.ts';
+import { encodeBatchIndex, indexEntryOf, INDEX_VERSION } from './batch-index.ts';
 import { Batcher } from './batcher.ts';
 import { buildRecord, type BuildContext, type UnchainedRecord } from './build-record.ts';
 import { RecordChain, type ChainedLine } from './chain.ts';
@@ -209,7 +211,9 @@ class SpoolingRecorder implements ScribeRecorder {
         return;
       }
     }
-    this.batcher.add(await this.chain.append(record));
+    const chained = await this.chain.append(record);
+    chained.entry = indexEntryOf(record, chained.seq, chained.hash);
+    this.batcher.add(chained);
   }
 
   /** Writes one batch to the spool, retrying until it is durable: a record is never dropped. */
@@ -219,13 +223,17 @@ class SpoolingRecorder implements ScribeRecorder {
     const name = batchName(state.instance, seq, Math.min(...lines.map((l) => l.startMs)));
     const prev = state.batch.name && state.batch.sha256 ? { name: state.batch.name, sha256: state.batch.sha256 } : null;
     const { bytes, sha256, header } = await encodeBatch(lines, { name, instance: state.instance, seq, prev });
+    const index = encodeBatchIndex(
+      { index: INDEX_VERSION, batch: name, sha256, instance: state.instance, seq, records: lines.length, from: Date.parse(header.from), to: Date.parse(header.to) },
+      lines.map((l) => l.entry).filter((e) => e !== undefined),
+    );
     for (let attempt = 0; ; attempt++) {
       try {
         await this.spool.put(name, bytes, {
           instance: state.instance,
           batch: { seq, name, sha256 },
           chain: { seq: header.lastSeq, hash: header.lastRecord },
-        });
+        }, index);
         break;
       } catch (error) {
         this.spoolFailing = true;
@@ -275,6 +283,7 @@ class SpoolingRecorder implements ScribeRecorder {
     await this.flush();
     await this.uploader.drain(this.config.closeUploadTimeoutMs);
     await this.uploader.stop();
+    await this.uploader.segments?.close();
   }
 }
 
@@ -286,7 +295,8 @@ export async function createRecorder(config: RecordingConfig, options: RecorderO
   const log = options.log ?? ((message: string) => console.error(message));
   const spool = await Spool.open(config.spoolDir, options.instanceId);
   const sink = await openSink(config.store, config.gcsEndpoint ? { gcsEndpoint: config.gcsEndpoint } : {});
-  const uploader = new Uploader(spool, sink, { retryMinMs: config.uploadRetryMinMs, retryMaxMs: config.uploadRetryMaxMs, log });
+  const segments = new SegmentWriter(sink, log);
+  const uploader = new Uploader(spool, sink, { retryMinMs: config.uploadRetryMinMs, retryMaxMs: config.uploadRetryMaxMs, log, segments });
   const pending = spool.pending().length;
   if (pending > 0) log(`recording: draining ${pending} spooled batch(es) to ${sink.url}`);
   const recorder = new SpoolingRecorder(config, spool, new InflightJournal(config.spoolDir), uploader, log, options.sealer);

@@ -62,3 +62,42 @@ export function rangeListings(since: number | undefined, until: number | undefin
     };
   });
 }
+
+/**
+ * A batch's index file: the batch's name under `index/` instead of `batches/`, so it is found
+ * from the batch name alone and never needs listing of its own.
+ */
+export function indexName(batch: string): string {
+  return batch.replace(/^batches\//, 'index/').replace(/\.ndjson\.gz$/, '.idx.ndjson.gz');
+}
+
+/**
+ * Index segments: the indexes of a run of one writer's batches in one object, written once the
+ * batches are stored, so that a reader downloads one object instead of hundreds. Named for the
+ * hour of the run's earliest record, so a time range lists them like batches.
+ *
+ *   segments/<YYYY-MM-DDTHH>/<instance>-<first seq>-<last seq>.ndjson.gz
+ */
+export function segmentName(instance: string, firstSeq: number, lastSeq: number, fromMs: number): string {
+  return `segments/${hourKey(fromMs)}/${instance}-${String(firstSeq).padStart(10, '0')}-${String(lastSeq).padStart(10, '0')}.ndjson.gz`;
+}
+
+export function parseSegmentName(name: string): { instance: string; firstSeq: number; lastSeq: number } | undefined {
+  const match = /segments\/\d{4}-\d{2}-\d{2}T\d{2}\/([A-Za-z0-9_.]+)-(\d{10})-(\d{10})\.ndjson\.gz$/.exec(name);
+  if (!match) return undefined;
+  return { instance: match[1] as string, firstSeq: Number(match[2]), lastSeq: Number(match[3]) };
+}
+
+/** The listing of segments whose runs may hold records starting in [since, until]. */
+export function segmentListing(since: number | undefined, until: number | undefined): { prefix: string; startOffset?: string; endOffset?: string } {
+  return {
+    prefix: 'segments/',
+    ...(since !== undefined ? { startOffset: `segments/${hourKey(since - LISTING_SLACK_MS)}` } : {}),
+    ...(until !== undefined ? { endOffset: `segments/${hourKey(until)}~` } : {}),
+  };
+}
+
+/** The hour (YYYY-MM-DDTHH) a batch or segment name is filed under. */
+export function hourOfName(name: string): string | undefined {
+  return /\/(\d{4}-\d{2}-\d{2}T\d{2})\//.exec(name)?.[1];
+}

@@ -1,8 +1,10 @@
 /** The file sink: batch files under a directory, written create-only and fsynced. */
 import { createHash } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, link, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { ListRange, Sink } from './sink.ts';
+import { describeStoreError, StoreAccessError } from './store-errors.ts';
 
 export async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
   const handle = await open(path, 'w');
@@ -25,7 +27,14 @@ export async function syncDirectory(path: string): Promise<void> {
   }
 }
 
-async function walk(root: string, dir: string, out: string[]): Promise<void> {
+/** Whether no name under `dir` (a store-relative path) can fall in the range. */
+function outside(dir: string, range: ListRange): boolean {
+  if (dir === '') return false;
+  return (range.startOffset !== undefined && `${dir}/\uffff` < range.startOffset) || (range.endOffset !== undefined && `${dir}/` >= range.endOffset);
+}
+
+async function walk(root: string, dir: string, out: string[], range: ListRange = {}): Promise<void> {
+  if (outside(relative(root, dir).split(sep).join('/'), range)) return;
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -35,7 +44,7 @@ async function walk(root: string, dir: string, out: string[]): Promise<void> {
   }
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) await walk(root, path, out);
+    if (entry.isDirectory()) await walk(root, path, out, range);
     else if (!entry.name.startsWith('.tmp-')) out.push(relative(root, path).split(sep).join('/'));
   }
 }
@@ -75,10 +84,23 @@ export class FileSink implements Sink {
     return new Uint8Array(await readFile(join(this.root, name)));
   }
 
+  async probe(): Promise<void> {
+    let info;
+    try {
+      info = await stat(this.root);
+      await access(this.root, constants.R_OK | constants.X_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new StoreAccessError(`no such store: ${this.url} (directory ${this.root} does not exist)`, 'missing');
+      throw describeStoreError(error, this.url);
+    }
+    if (!info.isDirectory()) throw new StoreAccessError(`not a store: ${this.url} (${this.root} is not a directory)`, 'invalid');
+  }
+
   async list(prefix: string, range: ListRange = {}): Promise<string[]> {
     const names: string[] = [];
     const base = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
-    await walk(this.root, join(this.root, base), names);
+    await walk(this.root, join(this.root, base), names, range);
     return names
       .filter((n) => n.startsWith(prefix))
       .filter((n) => (range.startOffset === undefined || n >= range.startOffset) && (range.endOffset === undefined || n < range.endOffset))

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Storage, type Bucket } from '@google-cloud/storage';
 import type { ListRange, Sink } from './sink.ts';
+import { describeStoreError, StoreAccessError } from './store-errors.ts';
 
 function statusOf(error: unknown): number | undefined {
   const code = (error as { code?: unknown }).code;
@@ -52,6 +53,15 @@ export class GcsSink implements Sink {
   async read(name: string): Promise<Uint8Array> {
     const [contents] = await this.bucket.file(this.prefix + name).download();
     return new Uint8Array(contents);
+  }
+
+  async probe(): Promise<void> {
+    try {
+      const [exists] = await this.bucket.exists();
+      if (!exists) throw new StoreAccessError(`no such bucket: ${this.url} (bucket ${this.bucket.name} does not exist)`, 'missing');
+    } catch (error) {
+      throw describeStoreError(error, this.url);
+    }
   }
 
   async list(prefix: string, range: ListRange = {}): Promise<string[]> {

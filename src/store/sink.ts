@@ -17,6 +17,8 @@ export interface Sink {
   read(name: string): Promise<Uint8Array>;
   /** Names under `prefix`, sorted. */
   list(prefix: string, range?: ListRange): Promise<string[]>;
+  /** Throws a StoreAccessError when the store does not exist or cannot be read. */
+  probe(): Promise<void>;
 }
 
 /** Opens the sink a store URL names: file:<dir> or gs://<bucket>/<prefix>. */

@@ -24,6 +24,9 @@ export interface PendingBatch {
   bytes: number;
 }
 
+/** Beside each spooled batch file: its index, uploaded after it. */
+const INDEX_SUFFIX = '.idx';
+
 const encodeName = (name: string) => name.replaceAll('/', '~');
 const decodeName = (file: string) => file.replaceAll('~', '/');
 
@@ -64,6 +67,7 @@ export class Spool {
         await unlink(path).catch(() => {});
         continue;
       }
+      if (file.endsWith(INDEX_SUFFIX)) continue;
       this.sizes.set(decodeName(file), (await stat(path)).size);
     }
     // A crash between writing a batch and saving the state leaves the batch ahead of the state.
@@ -97,7 +101,13 @@ export class Spool {
    * offered for upload only on release(): the writer first clears the in-flight journals of its
    * records, so that a record is never both uploaded and left in a journal.
    */
-  async put(name: string, bytes: Uint8Array, next: WriterState): Promise<void> {
+  async put(name: string, bytes: Uint8Array, next: WriterState, index?: Uint8Array): Promise<void> {
+    // The index goes first: a batch in the spool always has its index beside it (when it has one).
+    if (index) {
+      const indexTemp = join(this.pendingDir, `.tmp-${encodeName(name)}${INDEX_SUFFIX}`);
+      await writeDurably(indexTemp, index);
+      await rename(indexTemp, join(this.pendingDir, `${encodeName(name)}${INDEX_SUFFIX}`));
+    }
     const temp = join(this.pendingDir, `.tmp-${encodeName(name)}`);
     await writeDurably(temp, bytes);
     await rename(temp, join(this.pendingDir, encodeName(name)));
@@ -127,11 +137,24 @@ export class Spool {
     return new Uint8Array(await readFile(join(this.pendingDir, encodeName(name))));
   }
 
-  /** Forgets a batch the store has confirmed. */
+  /** The batch's index file, when the writer spooled one (spools of older versions did not). */
+  async readIndex(name: string): Promise<Uint8Array | undefined> {
+    return readFile(join(this.pendingDir, `${encodeName(name)}${INDEX_SUFFIX}`)).then(
+      (bytes) => new Uint8Array(bytes),
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw error;
+      },
+    );
+  }
+
+  /** Forgets a batch (and its index) the store has confirmed. */
   async remove(name: string): Promise<void> {
-    await unlink(join(this.pendingDir, encodeName(name))).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
+    for (const file of [encodeName(name), `${encodeName(name)}${INDEX_SUFFIX}`]) {
+      await unlink(join(this.pendingDir, file)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+    }
     this.sizes.delete(name);
   }
 }

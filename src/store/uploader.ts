@@ -8,11 +8,18 @@
 import { sha256Hex } from '../record/hash.ts';
 import type { Sink } from './sink.ts';
 import type { Spool } from './spool.ts';
+import { gunzipSync } from 'node:zlib';
+import { batchIndexText, encodeBatchIndex, parseIndexText } from '../record/batch-index.ts';
+import { indexName } from './batch-names.ts';
+import { indexBatchFile } from './batch-indexing.ts';
+import type { SegmentWriter } from './segment-writer.ts';
 
 export interface UploaderOptions {
   retryMinMs: number;
   retryMaxMs: number;
   log: (message: string) => void;
+  /** Gathers stored batches' indexes into segments. */
+  segments?: SegmentWriter;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -23,6 +30,10 @@ export class Uploader {
   private wake: (() => void) | undefined;
   /** Batches uploaded since start. */
   uploaded = 0;
+
+  get segments(): SegmentWriter | undefined {
+    return this.options.segments;
+  }
 
   constructor(
     private readonly spool: Spool,
@@ -74,6 +85,24 @@ export class Uploader {
     }
   }
 
+  /**
+   * Stores the batch's index beside it (building it from the batch when an older version
+   * spooled none). An index is never replaced: a different one already there is reported.
+   */
+  private async storeIndex(name: string, batch: Uint8Array): Promise<void> {
+    const spooled = await this.spool.readIndex(name);
+    const built = spooled ? undefined : await indexBatchFile(name, batch);
+    const bytes = spooled ?? encodeBatchIndex(built!.header, built!.entries);
+    const target = indexName(name);
+    if ((await this.sink.create(target, bytes)) === 'exists' && !(await this.sink.holds(target, bytes))) {
+      this.options.log(`store already holds a different ${target}; left as it is (scribe verify reports it)`);
+    }
+    if (!this.options.segments) return;
+    const text = spooled ? gunzipSync(spooled).toString('utf8') : batchIndexText(built!.header, built!.entries);
+    const [index] = spooled ? parseIndexText(text) : [built!];
+    if (index) this.options.segments.stored(index.header, text);
+  }
+
   private async upload(name: string): Promise<void> {
     const bytes = await this.spool.read(name);
     for (let attempt = 0; !this.stopped; attempt++) {
@@ -86,6 +115,7 @@ export class Uploader {
             throw new Error(`store holds different objects under ${name} and ${marked}`);
           }
         }
+        await this.storeIndex(name, bytes);
         await this.spool.remove(name);
         this.uploaded++;
         return;

@@ -2,14 +2,13 @@
  * openViewer assembles `scribe ui` from config: the audit reader, who may look (issuers,
  * Google IAP, the policy's audit grant), and the access log that records every view.
  */
-import type { AuditReader } from '../audit/types.ts';
+import { openAudit, type AuditReader } from '../audit/index.ts';
 import type { IdentityConfig } from '../identity/config.ts';
 import { createAuthenticator } from '../identity/index.ts';
 import { auditGrant, type PolicyRule } from '../policy/index.ts';
 import { iapAuthenticator, type AccessOptions } from './access.ts';
 import { openAccessLog, type AccessLog } from './access-log.ts';
 import { createViewer } from './app.ts';
-import { openInterimReader } from './interim-reader.ts';
 
 export interface ViewerConfig {
   store: string;
@@ -22,8 +21,10 @@ export interface ViewerConfig {
   policyRules: readonly PolicyRule[];
   /** Set when deployed behind Google IAP: the audience IAP signs for, and (tests) its keys. */
   iap?: { audience: string; jwksUri?: string };
-  /** Where the development issuer's key lives (unused: the viewer never runs the dev issuer). */
+  /** Where the gateway keeps its state (passed to the identity module). */
   dataDir?: string;
+  /** The audit layer's index cache file (default: its own per-store default; ':memory:' keeps none). */
+  auditCache?: string;
   /** How long access records may wait before they are written (default 1 s). */
   accessBatchMaxAgeMs?: number;
   log?: (message: string) => void;
@@ -44,7 +45,10 @@ export async function openViewer(config: ViewerConfig): Promise<OpenedViewer> {
     access.bearer = (await createAuthenticator(config.identity, { dataDir: config.dataDir ?? './data' })).authenticator;
   }
   if (config.iap) access.iap = await iapAuthenticator(config.iap);
-  const reader = await openInterimReader(config.store, config.gcsEndpoint ? { gcsEndpoint: config.gcsEndpoint } : {});
+  const reader = await openAudit(config.store, {
+    ...(config.gcsEndpoint ? { gcsEndpoint: config.gcsEndpoint } : {}),
+    ...(config.auditCache ? { cache: config.auditCache } : {}),
+  });
   const accessLog = await openAccessLog({
     store: config.store,
     spoolDir: config.spoolDir,

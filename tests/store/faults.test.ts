@@ -59,7 +59,7 @@ test('an upload whose response was lost is retried, answered 412, and recognised
   const start = startOf(body(1));
   playStream(recorder, start, [{ type: 'text', text: 'once' }]);
   await recorder.close();
-  const names = [...server.objects('audit').keys()].filter((n) => n.startsWith('lost/'));
+  const names = [...server.objects('audit').keys()].filter((n) => n.startsWith('lost/batches/'));
   assert.equal(names.length, 1);
   assert.ok(!names[0]?.includes('clash'));
   await expectExactlyOnce(store, [start.id]);

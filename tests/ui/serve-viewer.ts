@@ -28,6 +28,7 @@ export async function serveViewer(options: {
     identity: identityConfigSchema.parse(options.identity ?? {}),
     policyRules: options.policyRules ?? [],
     ...(options.iap ? { iap: options.iap } : {}),
+    auditCache: join(options.root, `audit-cache-${options.instanceId ?? 'viewer'}.sqlite`),
     accessBatchMaxAgeMs: 20,
     log: () => {},
   });
