@@ -5,7 +5,7 @@ import { requireAuditor, type AccessOptions, type ViewerEnv } from './access.ts'
 import type { AccessLog } from './access-log.ts';
 import { asset } from './assets.ts';
 import { messagePage } from './pages/layout.ts';
-import { registerPages } from './routes.ts';
+import { registerPages, Unreadable } from './routes.ts';
 
 export interface ViewerOptions {
   reader: AuditReader;
@@ -51,6 +51,7 @@ export function createViewer(options: ViewerOptions): Hono<ViewerEnv> {
   registerPages(app, options.reader);
   app.notFound((c) => c.html(messagePage('Not found', `Nothing at ${c.req.path}.`), 404));
   app.onError((error, c) => {
+    if (error instanceof Unreadable) return c.html(error.page(), 502);
     options.log?.(`viewer: ${c.req.method} ${c.req.path} failed: ${error instanceof Error ? error.message : String(error)}`);
     return c.html(messagePage('Could not read the store', error instanceof Error ? error.message : String(error)), 502);
   });

@@ -39,10 +39,10 @@ ${body}
 }
 
 /** A page for a refusal or an error, in the same frame. */
-export function messagePage(title: string, message: string): Html {
+export function messagePage(title: string, message: string, link?: { href: string; label: string }): Html {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark"><title>${title} · Scribe audit</title><link rel="stylesheet" href="/assets/viewer.css"></head>
 <body><header class="bar"><a class="brand" href="/">Scribe <span>audit</span></a></header>
-<main><section class="notice"><h1>${title}</h1><p>${message}</p></section></main></body></html>`;
+<main><section class="notice"><h1>${title}</h1><p>${message}</p>${link ? html`<p><a href="${link.href}">${link.label}</a></p>` : ''}</section></main></body></html>`;
 }
