@@ -62,8 +62,11 @@ export class Catalog {
     let segments: string[];
     try {
       this.report({ phase: 'list', done: 0 });
-      const listings = await Promise.all(rangeListings(span.since, span.until).map(({ prefix, ...offsets }) => this.sink.list(prefix, offsets)));
-      batches = listings.flat().filter((name) => parseBatchName(name) !== undefined);
+      const ranges = rangeListings(span.since, span.until);
+      const listings = await Promise.all(ranges.map(({ prefix, ...offsets }) => this.sink.list(prefix, offsets)));
+      // What the cache already holds, one range query per shard rather than a lookup per name.
+      const known = ranges.map(({ prefix, startOffset, endOffset }) => this.cache.batchesBetween(startOffset ?? prefix, endOffset ?? `${prefix}~`));
+      batches = listings.flatMap((names, shard) => names.filter((name) => parseBatchName(name) !== undefined && !known[shard]?.has(name)));
       const { prefix, ...offsets } = segmentListing(span.since, span.until);
       segments = (await this.sink.list(prefix, offsets)).filter((name) => parseSegmentName(name) && !this.cache.knowsSegment(name));
       this.report({ phase: 'list', done: batches.length, total: batches.length });
@@ -75,11 +78,10 @@ export class Catalog {
     if (await this.ingestBatches(batches.filter((name) => !this.cache.knows(name)))) this.settle(span, now);
   }
 
-  /** Reads the segments that describe batches the cache does not know yet. */
+  /** Reads the segments that describe batches (listed, not yet in the cache). */
   private async ingestSegments(batches: readonly string[], segments: readonly string[]): Promise<void> {
     const unknown = new Map<string, number[]>();
     for (const name of batches) {
-      if (this.cache.knows(name)) continue;
       const parsed = parseBatchName(name)!;
       const list = unknown.get(parsed.instance) ?? [];
       list.push(parsed.seq);

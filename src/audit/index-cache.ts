@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BatchIndex } from '../record/batch-index.ts';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const schema = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -19,13 +19,14 @@ CREATE TABLE IF NOT EXISTS batches (
 CREATE TABLE IF NOT EXISTS segments (name TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS hours (hour TEXT PRIMARY KEY, settled INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS exchanges (
-  id TEXT PRIMARY KEY, session TEXT NOT NULL, parent TEXT, batch TEXT NOT NULL, line INTEGER NOT NULL,
+  id TEXT NOT NULL, session TEXT NOT NULL, parent TEXT, batch TEXT NOT NULL, line INTEGER NOT NULL,
   instance TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL,
   subject TEXT, email TEXT, issuer TEXT, groups TEXT NOT NULL, connection TEXT NOT NULL, model TEXT,
   start INTEGER NOT NULL, ttfb INTEGER, duration INTEGER NOT NULL, input INTEGER NOT NULL, output INTEGER NOT NULL,
-  outcome TEXT NOT NULL, findings TEXT NOT NULL, nfindings INTEGER NOT NULL, preview TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS exchanges_start ON exchanges (start);
+  outcome TEXT NOT NULL, findings TEXT NOT NULL, nfindings INTEGER NOT NULL, preview TEXT NOT NULL,
+  PRIMARY KEY (start, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS exchanges_id ON exchanges (id);
 CREATE INDEX IF NOT EXISTS exchanges_session ON exchanges (session, start);
 CREATE INDEX IF NOT EXISTS exchanges_subject ON exchanges (subject, start);
 CREATE INDEX IF NOT EXISTS exchanges_email ON exchanges (email, start);
@@ -72,6 +73,11 @@ export class IndexCache {
     );
     this.insertDefinition = this.db.prepare('INSERT OR IGNORE INTO definitions VALUES (?, ?)');
     this.hasBatch = this.db.prepare('SELECT 1 FROM batches WHERE name = ?').pluck();
+  }
+
+  /** The batch names the cache holds in [from, to). */
+  batchesBetween(from: string, to: string): Set<string> {
+    return new Set(this.db.prepare('SELECT name FROM batches WHERE name >= ? AND name < ?').pluck().all(from, to) as string[]);
   }
 
   knows(batch: string): boolean {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { timeOfExchangeId } from '../record/exchange-id.ts';
 import { openSink, type Sink } from '../store/sink.ts';
 import { describeStoreError } from '../store/store-errors.ts';
+import { withReadRetries } from '../store/retrying-reads.ts';
 import { Catalog } from './catalog.ts';
 import { IndexCache } from './index-cache.ts';
 import { checkBatches } from './integrity.ts';
@@ -24,7 +25,11 @@ export interface AuditOptions {
   gcsEndpoint?: string;
   /** Store requests in flight at once (default 16). */
   concurrency?: number;
-  /** Hours are listed again until this long after they end (default 24 h). */
+  /**
+   * Hours are listed again until this long after they end (default 6 h; SCRIBE_AUDIT_SETTLE_HOURS).
+   * A batch that reaches the store later than that (a spool drained after a longer store
+   * outage) is seen after `scribe index` or `--refresh`; `scribe verify` always lists everything.
+   */
   settleMs?: number;
   /** List every hour again, however old. */
   refresh?: boolean;
@@ -50,7 +55,7 @@ export class Audit implements AuditReader {
   ) {
     this.catalog = new Catalog(sink, cache, {
       concurrency: options.concurrency ?? 16,
-      settleMs: options.settleMs ?? 24 * HOUR,
+      settleMs: options.settleMs ?? Number(process.env.SCRIBE_AUDIT_SETTLE_HOURS ?? 6) * HOUR,
       refresh: options.refresh ?? false,
       ...(options.progress ? { progress: options.progress } : {}),
     });
@@ -153,7 +158,7 @@ export class Audit implements AuditReader {
 
 /** Opens a store for auditing: checks that it exists and can be read, and opens the index cache. */
 export async function openAudit(storeUrl: string, options: AuditOptions = {}): Promise<Audit> {
-  const sink = await openSink(storeUrl, options.gcsEndpoint ? { gcsEndpoint: options.gcsEndpoint } : {});
+  const sink = withReadRetries(await openSink(storeUrl, options.gcsEndpoint ? { gcsEndpoint: options.gcsEndpoint } : {}));
   try {
     await sink.probe();
   } catch (error) {

@@ -168,7 +168,7 @@ export function querySessions(
          FROM exchanges WHERE ${sql} GROUP BY session
        ), f AS (
          SELECT s.*, e.subject, e.email, e.issuer, coalesce(e.email, e.subject, '(unauthenticated)') AS who, e.preview
-         FROM s JOIN exchanges e ON e.rowid = (SELECT rowid FROM exchanges WHERE session = s.session AND start = s.first LIMIT 1)
+         FROM s JOIN exchanges e ON e.id = (SELECT id FROM exchanges WHERE session = s.session AND start = s.first LIMIT 1)
        )
        SELECT * FROM f ORDER BY ${column} ${order}, session ${order} LIMIT ? OFFSET ?`,
     )

@@ -1,6 +1,7 @@
 /** `scribe verify`: exits 0 only when the store exists, holds batches, and every batch file, record and chain is intact. */
 import { parseArgs } from 'node:util';
 import { verifyStore, type VerifyReport } from '../store/verify.ts';
+import { withReadRetries } from '../store/retrying-reads.ts';
 import { stderrProgress } from './progress.ts';
 import { openStore, parseTime, storeOptions } from './store-options.ts';
 
@@ -30,7 +31,7 @@ export async function runVerify(argv: string[]): Promise<number> {
   try {
     const since = parseTime(values.since);
     const until = parseTime(values.until);
-    const sink = await openStore(values);
+    const sink = withReadRetries(await openStore(values));
     report = await verifyStore(sink, {
       ...(since !== undefined ? { since } : {}),
       ...(until !== undefined ? { until } : {}),

@@ -3,6 +3,8 @@
  * predecessor (name and SHA-256 of its bytes) and the SHA-256 of the record lines that follow,
  * so a verifier can tell an edited, missing, renamed or duplicated file.
  */
+import { promisify } from 'node:util';
+import { gunzip as zlibGunzip, gzip as zlibGzip } from 'node:zlib';
 import { sha256Hex } from './hash.ts';
 import type { ChainedLine } from './chain.ts';
 
@@ -32,13 +34,13 @@ export interface BatchHead {
   sha256: string | null;
 }
 
-async function pipeThrough(bytes: Uint8Array, transform: CompressionStream | DecompressionStream): Promise<Uint8Array> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(transform);
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
+const gzipAsync = promisify(zlibGzip);
+const gunzipAsync = promisify(zlibGunzip);
 
-export const gzip = (bytes: Uint8Array) => pipeThrough(bytes, new CompressionStream('gzip'));
-export const gunzip = (bytes: Uint8Array) => pipeThrough(bytes, new DecompressionStream('gzip'));
+// node:zlib (on Node, Bun and Deno) rather than CompressionStream: on Node 20 the web stream
+// costs about 1.5 ms a batch however small, and far more when many run at once.
+export const gzip = async (bytes: Uint8Array): Promise<Uint8Array> => new Uint8Array(await gzipAsync(bytes));
+export const gunzip = async (bytes: Uint8Array): Promise<Uint8Array> => new Uint8Array(await gunzipAsync(bytes));
 
 export async function encodeBatch(
   lines: readonly ChainedLine[],

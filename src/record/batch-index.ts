@@ -59,16 +59,16 @@ export interface IndexEntry {
 const PREVIEW_CHARS = 120;
 
 function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
+  if (typeof content === 'string') return content.slice(0, PREVIEW_CHARS * 2);
   if (!Array.isArray(content)) return '';
-  const parts: string[] = [];
+  let text = '';
   for (const block of content as { type?: string; text?: unknown; content?: unknown }[]) {
-    if (typeof block?.text === 'string') parts.push(block.text);
-    else if (block?.type === 'tool_result') parts.push(`[tool result] ${textOf(block.content)}`);
-    else if (block?.type) parts.push(`[${block.type}]`);
-    if (parts.join(' ').length > PREVIEW_CHARS * 2) break;
+    if (text.length > PREVIEW_CHARS * 2) break;
+    if (typeof block?.text === 'string') text += ` ${block.text.slice(0, PREVIEW_CHARS * 2)}`;
+    else if (block?.type === 'tool_result') text += ` [tool result] ${textOf(block.content)}`;
+    else if (block?.type) text += ` [${block.type}]`;
   }
-  return parts.join(' ');
+  return text;
 }
 
 /** The start of the last user message the record stores (its own new messages, for a delta). */

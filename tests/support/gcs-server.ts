@@ -311,24 +311,52 @@ export class GcsServer {
     this.write(response, session.bucket, session.name, Buffer.concat(session.received), session.contentType, session.metadata, session.query);
   }
 
+  /** Each bucket's names in order, rebuilt after a write: listing a million objects stays cheap. */
+  private readonly sortedNames = new Map<string, { size: number; generations: number; names: string[] }>();
+
+  private namesOf(bucketName: string): string[] {
+    const bucket = this.bucket(bucketName);
+    const cached = this.sortedNames.get(bucketName);
+    if (cached && cached.size === bucket.size && cached.generations === this.generations) return cached.names;
+    const names = [...bucket.keys()].sort();
+    this.sortedNames.set(bucketName, { size: bucket.size, generations: this.generations, names });
+    return names;
+  }
+
   private list(response: ServerResponse, bucketName: string, query: URLSearchParams): void {
     const prefix = query.get('prefix') ?? '';
     const startOffset = query.get('startOffset');
     const endOffset = query.get('endOffset');
     const pageToken = query.get('pageToken');
     const maxResults = Math.min(Number(query.get('maxResults') ?? Infinity), this.options.pageSize ?? 1000);
-    const names = [...this.bucket(bucketName).keys()]
-      .filter((name) => name.startsWith(prefix))
-      .filter((name) => (startOffset === null || name >= startOffset) && (endOffset === null || name < endOffset))
-      .filter((name) => pageToken === null || name > Buffer.from(pageToken, 'base64url').toString())
-      .sort();
-    const page = names.slice(0, maxResults);
+    const names = this.namesOf(bucketName);
+    const after = pageToken === null ? undefined : Buffer.from(pageToken, 'base64url').toString();
+    const from = [prefix, startOffset ?? ''].reduce((a, b) => (a > b ? a : b));
+    // The first name at or after both the prefix and the offset, and past the page token.
+    let low = 0;
+    let high = names.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const name = names[middle] as string;
+      if (name < from || (after !== undefined && name <= after)) low = middle + 1;
+      else high = middle;
+    }
+    const page: string[] = [];
+    let more = false;
+    for (let i = low; i < names.length; i++) {
+      const name = names[i] as string;
+      if (!name.startsWith(prefix) || (endOffset !== null && name >= endOffset)) break;
+      if (page.length === maxResults) {
+        more = true;
+        break;
+      }
+      page.push(name);
+    }
     const last = page[page.length - 1];
-    const more = names.length > page.length && last !== undefined;
     this.json(response, 200, {
       kind: 'storage#objects',
       items: page.map((name) => objectResource(this.bucket(bucketName).get(name) as StoredObject)),
-      ...(more ? { nextPageToken: Buffer.from(last).toString('base64url') } : {}),
+      ...(more && last !== undefined ? { nextPageToken: Buffer.from(last).toString('base64url') } : {}),
     });
   }
 }
