@@ -11,6 +11,8 @@ import { integrityPage } from './pages/integrity.ts';
 import { messagePage, page, type Html } from './pages/layout.ts';
 import { replayPage } from './pages/replay.ts';
 import { sessionPage } from './pages/session.ts';
+import { accessSessionPage } from './pages/access-session.ts';
+import { VIEWER_CONNECTION } from './access-log.ts';
 import { sessionsPage } from './pages/sessions.ts';
 import { replayPieces } from './replay-events.ts';
 
@@ -52,7 +54,8 @@ export function registerPages(app: Hono<ViewerEnv>, reader: AuditReader): void {
     const id = c.req.param('id');
     const session = await loadSession(id);
     if (!session) return c.html(missing('session', id), 404);
-    return c.html(frame(c, `Session ${shortId(id)}`, sessionPage(session, await conversation(session)), [{ label: `Session ${shortId(id)}` }]));
+    const body = session.exchanges.every((e) => e.record.connection === VIEWER_CONNECTION) ? accessSessionPage(session) : sessionPage(session, await conversation(session));
+    return c.html(frame(c, `Session ${shortId(id)}`, body, [{ label: `Session ${shortId(id)}` }]));
   });
 
   app.get('/s/:id/export.md', async (c) => {

@@ -215,6 +215,16 @@ test('every page viewed and every reveal is an access record in the store, and t
   assert.ok(!seen.some((s) => s.startsWith('GET /assets/')), 'static files are not access records');
   assert.equal(served.viewer.accessLog.instance, 'ui_test', 'ui-test, made safe for batch names');
   assert.ok(records.every((r) => r.chain.instance === 'ui_test' && r.outcome.status === 'complete' && r.identity === null));
+  const sessions = new Set(records.map((r) => r.session.id));
+  assert.equal(sessions.size, 1, 'one viewer, one viewer process: one session');
+  const { page, problems } = await openPage();
+  await page.goto(`${served.url}/s/${encodeURIComponent([...sessions][0]!)}`);
+  const rows = await page.locator('table.access tbody tr').allTextContents();
+  assert.ok(rows.some((row) => row.includes(`revealed sealed originals of session ${recorded.aliceSession}`)), rows.join('\n'));
+  assert.ok(rows.some((row) => row.includes(`exported session ${recorded.aliceSession} as Markdown`)));
+  await page.screenshot({ path: join(shots, 'viewer-access.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
   const report = await verifyStore(await openSink(recorded.store));
   assert.deepEqual(report.problems, []);
   assert.equal(report.instances, 2, 'the gateway and the viewer each have their own chain');
