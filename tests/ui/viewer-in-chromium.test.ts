@@ -100,6 +100,7 @@ test('a replay streams the answer in at its recorded pace, and pauses', async ()
   const finalText = (await stream.textContent())!;
   assert.ok(finalText.includes('Let me check the weather for you.') && finalText.includes('[REDACTED:github-pat]'), finalText);
   assert.ok(!finalText.includes(recorded.answerSecret));
+  assert.equal(await stream.locator('mark.redaction').textContent(), '[REDACTED:github-pat]', 'the redaction is marked in the replay too');
   const lengths = new Set(samples.map((s) => s.length));
   assert.ok(lengths.size >= 5, `text arrived in ${lengths.size} visible steps`);
   assert.ok(samples.every((s, i) => i === 0 || s.length >= samples[i - 1]!.length), 'text only grows');

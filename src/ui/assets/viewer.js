@@ -28,9 +28,14 @@ function setUpPlayer(player) {
     }
     return el;
   };
+  const texts = new Map();
   const apply = (piece) => {
     raw.textContent += piece.raw;
-    for (const [index, kind, text] of piece.adds) blockFor(index, kind).textContent += text;
+    for (const [index, kind, text] of piece.adds) {
+      const full = (texts.get(index) ?? '') + text;
+      texts.set(index, full);
+      renderMarked(blockFor(index, kind), full);
+    }
   };
   const show = () => {
     clock.textContent = `${(position / 1000).toFixed(2)} s of ${(total() / 1000).toFixed(2)} s`;
@@ -62,6 +67,7 @@ function setUpPlayer(player) {
       next = 0;
       position = 0;
       blocks.clear();
+      texts.clear();
       stream.textContent = '';
       raw.textContent = '';
     }
@@ -87,6 +93,23 @@ function setUpPlayer(player) {
     .catch((error) => {
       stream.textContent = `Cannot load the recorded stream: ${error.message}`;
     });
+}
+
+// Redaction placeholders in replayed text are shown as markers, as on the session page.
+const placeholder = /\[REDACTED:[A-Za-z0-9_.-]+\]/g;
+function renderMarked(element, text) {
+  const nodes = [];
+  let last = 0;
+  for (const match of text.matchAll(placeholder)) {
+    nodes.push(document.createTextNode(text.slice(last, match.index)));
+    const mark = document.createElement('mark');
+    mark.className = 'redaction';
+    mark.textContent = match[0];
+    nodes.push(mark);
+    last = match.index + match[0].length;
+  }
+  nodes.push(document.createTextNode(text.slice(last)));
+  element.replaceChildren(...nodes);
 }
 
 // ---- Reveal: the auditor's private key is read from a file into this tab's memory only.
