@@ -5,6 +5,9 @@
  *    prompt and tools resent every call) against naive full records (whole request, whole
  *    SSE text, every time). Target: at most 10%.
  * 2. The recorder's hot-path cost: what begin/chunk/end take on the gateway's stream.
+ * 3. Throughput: Claude Code-sized exchanges (requests of 65-235 KB resending the history,
+ *    several sessions interleaved) built, chained, batched and spooled, per CPU second of
+ *    this process. Target: >= 400 per core.
  *
  * Writes bench/results/recording.json and prints a table.
  */
@@ -102,6 +105,33 @@ async function hotPath(): Promise<{ chunkNs: number; exchangeUs: number; chunksP
   return { chunkNs: (chunkTime / (rounds * chunks.length)) * 1e6, exchangeUs: (total / rounds) * 1e3, chunksPerExchange: chunks.length };
 }
 
+async function throughput(sessionCount: number, turns: number) {
+  const sessions = Array.from({ length: sessionCount }, (_, i) => agentSession(turns, `tp-${i}`, claudeCodeProfile, `Task ${i}: fix the failing test in src/record and explain the cause.`));
+  const exchanges = [];
+  for (let turn = 0; turn < turns; turn++) for (const session of sessions) exchanges.push({ start: startOf(session[turn]!.body), answer: session[turn]!.answer });
+  const sizes = exchanges.map((e) => e.start.request.body.byteLength);
+  const root = await tempDir('bench-throughput');
+  const recorder = await createRecorder(configFor(root, { spoolMaxBytes: 8 * 1024 ** 3, batchMaxAgeMs: 1000 }), { log: () => {} });
+  const cpuBefore = process.cpuUsage();
+  const t0 = performance.now();
+  for (const { start, answer } of exchanges) playStream(recorder, start, answer);
+  await recorder.flush();
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuS = (cpu.user + cpu.system) / 1e6;
+  const stats = recorder.stats();
+  await recorder.close();
+  return {
+    exchanges: exchanges.length,
+    recorded: stats.recorded,
+    requestKiB: { min: Math.round(Math.min(...sizes) / 1024), max: Math.round(Math.max(...sizes) / 1024), mean: Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length / 1024) },
+    wallMs: Math.round(wallMs),
+    cpuSeconds: Number(cpuS.toFixed(2)),
+    perSecondWall: Math.round((exchanges.length / wallMs) * 1000),
+    perCpuSecond: Math.round(exchanges.length / cpuS),
+  };
+}
+
 async function compare(profile: SessionProfile) {
   const stored = await recordSession(profile);
   const naive = await naiveBytes(stored);
@@ -122,9 +152,13 @@ async function compare(profile: SessionProfile) {
 
 const sessions = { claudeCode: await compare(claudeCodeProfile), light: await compare(lightProfile) };
 const hot = await hotPath();
+const os = await import('node:os');
+const loadAtStart = os.loadavg()[0] ?? 0;
+const built = await throughput(8, 35);
 const result = {
-  target: 'scribe gzip bytes <= 10% of naive gzip bytes (Claude Code-sized session)',
+  target: 'scribe gzip bytes <= 10% of naive gzip bytes (Claude Code-sized session); >= 400 Claude Code-sized exchanges per CPU second built and batched',
   sessions,
+  throughput: { ...built, loadAverage1m: Number(loadAtStart.toFixed(2)) },
   hotPath: { nsPerChunk: Math.round(hot.chunkNs), usPerExchange: Number(hot.exchangeUs.toFixed(1)), chunksPerExchange: hot.chunksPerExchange },
   node: process.version,
   date: new Date().toISOString(),
@@ -142,4 +176,5 @@ for (const [name, r] of Object.entries(sessions)) {
   console.log(`  scribe / naive              ${pct(r.ratio.raw).padStart(12)}   ${pct(r.ratio.gzip).padStart(12)}`);
 }
 console.log(`\ntarget: ${result.target}`);
+console.log(`throughput: ${built.exchanges} Claude Code-sized exchanges (requests ${built.requestKiB.min}-${built.requestKiB.max} KiB, mean ${built.requestKiB.mean}) built and spooled: ${built.perCpuSecond} per CPU second, ${built.perSecondWall}/s wall (load average ${loadAtStart.toFixed(2)})`);
 console.log(`hot path: ${result.hotPath.nsPerChunk} ns per chunk() call, ${result.hotPath.usPerExchange} µs per exchange of ${hot.chunksPerExchange} chunks (begin + response + chunks + end)`);

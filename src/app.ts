@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { JWK } from 'jose';
 import type { GatewayConfig } from './config/schema.ts';
 import type { Authenticator } from './identity/identity.ts';
 import type { Policy } from './policy/policy.ts';
@@ -11,6 +12,7 @@ import { GatewayError, errorResponse } from './http/errors.ts';
 import { OpenStreams } from './lifecycle/open-streams.ts';
 import { createCallHandler, type CallMasker } from './proxy/handle-call.ts';
 import { matchRoute } from './proxy/routes.ts';
+import { fetchTransport, type UpstreamTransport } from './upstream/transport.ts';
 
 /** The parts a gateway is composed of; src/lifecycle/assemble.ts builds them from config. */
 export interface GatewayParts {
@@ -22,6 +24,10 @@ export interface GatewayParts {
   recorder: Recorder;
   log: Logger;
   fetch?: typeof fetch;
+  /** The public JWK that verifies chain checkpoints, when recording signs them. */
+  checkpointKey?: JWK;
+  /** How calls reach the upstream; the runtime's fetch unless the runtime brings a faster one. */
+  transport?: UpstreamTransport;
 }
 
 export interface Gateway {
@@ -53,12 +59,19 @@ export function composeGateway(parts: GatewayParts): Gateway {
     recorder: parts.recorder,
     server: parts.config.server,
     log: parts.log,
-    fetch: parts.fetch ?? fetch,
+    transport: parts.transport ?? fetchTransport(parts.fetch ?? fetch),
     openStreams,
   });
 
   const app = new Hono();
-  app.get('/healthz', (c) => c.json({ status: 'ok', recording: parts.recorder.accepting() ? 'ok' : 'unavailable' }));
+  const checkpointKey = parts.checkpointKey;
+  if (checkpointKey) app.get('/.well-known/scribe-checkpoint-key', (c) => c.json(checkpointKey));
+  app.get('/healthz', (c) => {
+    // Liveness stays 200: a gateway recording badly still serves; the body says how badly.
+    const recording = parts.recorder.health?.() ?? { state: parts.recorder.accepting() ? 'ok' : 'unavailable' };
+    const status = recording.state === 'ok' ? 'ok' : 'degraded';
+    return c.json({ status, recording: recording.state, ...('unrecorded' in recording ? { unrecorded: recording.unrecorded, toBuild: recording.toBuild } : {}) });
+  });
 
   const serve = (connection: string, path: string, request: Request, url: string): Promise<Response> => {
     const kind = matchRoute(request.method, path);

@@ -63,8 +63,9 @@ export interface StreamSample {
   totalMs: number;
   events: number;
   /**
-   * Per event the simulator sent: arrival (since request start) minus its scheduled departure
-   * from the simulator (since the request's arrival there).
+   * Per event the simulator sent after the first: its lag (arrival since request start minus
+   * scheduled departure since the request's arrival at the simulator) minus the first event's
+   * lag. The request path's delay is in ttfbMs, not here.
    */
   eventLagsMs: number[];
   /** Largest gap between consecutive events as the client saw them. */

@@ -41,6 +41,9 @@ export function runStream(o: StreamOptions): Promise<StreamSample> {
     let maxGap = 0;
     let status = 0;
     const lags: number[] = [];
+    // The first event's lag carries the request path (the proxy's time to first byte); every
+    // later event's lag is counted from it, so per-event figures measure the relay alone.
+    let firstLag: number | undefined;
     let settled = false;
     // With a schedule, a stream only counts as complete if it reached message_stop.
     let complete = !o.schedule;
@@ -89,7 +92,10 @@ export function runStream(o: StreamOptions): Promise<StreamSample> {
               if (at < 0) break;
               const { type, index } = describeEvent(text.slice(from, at));
               const scheduled = matcher.offsetOf(type, index);
-              if (scheduled !== undefined) lags.push(round3(now - scheduled));
+              if (scheduled !== undefined) {
+                if (firstLag === undefined) firstLag = now - scheduled;
+                else lags.push(round3(now - scheduled - firstLag));
+              }
               if (type === 'message_stop') complete = true;
               events++;
               from = at + 2;

@@ -1,5 +1,6 @@
 // The Markdown tables printed at the end of a run and written to bench/results/<mode>.md.
 
+import { levelLabel, type LevelPlan } from '../runner/plan.ts';
 import type { BenchResults, LevelSummary, TargetSummary } from './summary.ts';
 
 function num(n: number | undefined, digits = 2): string {
@@ -10,8 +11,8 @@ function triple(p: { p50: number; p95: number; p99: number } | undefined): strin
   return p ? `${num(p.p50)} / ${num(p.p95)} / ${num(p.p99)}` : '–';
 }
 
-function levelOf(t: TargetSummary, c: number): LevelSummary | undefined {
-  return t.levels.find((l) => l.concurrency === c);
+function levelOf(t: TargetSummary, c: number, burst = false): LevelSummary | undefined {
+  return t.levels.find((l) => l.concurrency === c && Boolean(l.burst) === burst);
 }
 
 function errorsOf(t: TargetSummary): number {
@@ -43,27 +44,27 @@ export function renderMarkdown(r: BenchResults): string {
         `${num(t.memory?.kibPerOpenStream, 1)} | ${errorsOf(t)} |`,
     );
   }
-  const levels = r.plan.levels.map((l) => l.concurrency);
+  const levels: LevelPlan[] = r.plan.levels;
   lines.push('');
-  lines.push('**Added TTFB by concurrency** (ms, p50 / p99)');
+  lines.push('**Added TTFB by concurrency** (ms, p50 / p99; "burst N": N streams opened at the same moment)');
   lines.push('');
-  lines.push(`| target | ${levels.map((n) => `c=${n}`).join(' | ')} |`);
+  lines.push(`| target | ${levels.map(levelLabel).join(' | ')} |`);
   lines.push(`|---|${levels.map(() => '---').join('|')}|`);
   for (const t of measured.filter((t) => t.id !== 'direct')) {
     const cells = levels.map((n) => {
-      const a = levelOf(t, n)?.addedTtfbMs;
+      const a = levelOf(t, n.concurrency, n.burst)?.addedTtfbMs;
       return a ? `${num(a.p50)} / ${num(a.p99)}` : '–';
     });
     lines.push(`| ${t.label} | ${cells.join(' | ')} |`);
   }
   lines.push('');
-  lines.push('**Added latency per event by concurrency** (ms, p50 / p99)');
+  lines.push('**Added latency per event by concurrency** (ms, p50 / p99; counted from the first event, so the request path is in TTFB only)');
   lines.push('');
-  lines.push(`| target | ${levels.map((n) => `c=${n}`).join(' | ')} |`);
+  lines.push(`| target | ${levels.map(levelLabel).join(' | ')} |`);
   lines.push(`|---|${levels.map(() => '---').join('|')}|`);
   for (const t of measured.filter((t) => t.id !== 'direct')) {
     const cells = levels.map((n) => {
-      const a = levelOf(t, n)?.addedEventMs;
+      const a = levelOf(t, n.concurrency, n.burst)?.addedEventMs;
       return a ? `${num(a.p50)} / ${num(a.p99)}` : '–';
     });
     lines.push(`| ${t.label} | ${cells.join(' | ')} |`);

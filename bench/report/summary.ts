@@ -13,9 +13,12 @@ import {
   type Percentiles,
 } from './quantiles.ts';
 import type { LevelSamples } from '../runner/measurements.ts';
+import { levelKey } from '../runner/plan.ts';
 
 export interface LevelSummary {
   concurrency: number;
+  /** All streams opened at the same moment. */
+  burst?: boolean;
   streams: number;
   events: number;
   errors: number;
@@ -110,11 +113,12 @@ export function summarise(
     const isDirect = m === direct;
     const summary: TargetSummary = { id: m.definition.id, label: m.definition.label, state: m.state, levels: [] };
     if (m.reason) summary.note = m.reason;
-    for (const level of [...m.levels.values()].sort((a, b) => a.concurrency - b.concurrency)) {
+    for (const level of [...m.levels.values()].sort((a, b) => Number(a.burst) - Number(b.burst) || a.concurrency - b.concurrency)) {
       const ttfb = sortedCopy(level.ttfbMs);
       const lags = sortedCopy(level.eventLagsMs);
       const s: LevelSummary = {
         concurrency: level.concurrency,
+        ...(level.burst ? { burst: true } : {}),
         streams: level.streams,
         events: level.events,
         errors: level.errors,
@@ -125,7 +129,7 @@ export function summarise(
         maxGapMs: roundAll(percentiles(sortedCopy(level.maxGapMs))),
       };
       if (level.firstError) s.firstError = level.firstError;
-      const base = direct?.levels.get(level.concurrency);
+      const base = direct?.levels.get(levelKey(level));
       if (!isDirect && base && base.streams > 0 && level.streams > 0) {
         s.pooledAddedTtfbMs = roundAll(addedPercentiles(ttfb, sortedCopy(base.ttfbMs)));
         s.pooledAddedEventMs = roundAll(addedPercentiles(lags, sortedCopy(base.eventLagsMs)));

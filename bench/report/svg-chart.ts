@@ -71,7 +71,7 @@ export function renderChart(r: BenchResults): string {
   const series = r.targets
     .filter((t) => t.state === 'ok' && t.id !== 'direct')
     .map((t, i) => {
-      const level = t.levels.find((l) => l.concurrency === c);
+      const level = t.levels.find((l) => l.concurrency === c && !l.burst);
       return {
         label: t.label,
         color: COLORS[i % COLORS.length]!,

@@ -2,6 +2,7 @@
 
 import type { StreamSample } from '../driver/protocol.ts';
 import type { RunningTarget, TargetDefinition } from '../targets/target.ts';
+import { levelKey } from './plan.ts';
 
 /** One round's samples of one target, kept apart so added latency can be paired by round. */
 export interface RoundSamples {
@@ -11,6 +12,8 @@ export interface RoundSamples {
 
 export interface LevelSamples {
   concurrency: number;
+  /** Opened all at once rather than spread out. */
+  burst: boolean;
   /** Keyed by round number within the level; the same numbers for every target. */
   rounds: Map<number, RoundSamples>;
   ttfbMs: number[];
@@ -63,11 +66,13 @@ export function newTargetMeasurements(definition: TargetDefinition): TargetMeasu
   return { definition, state: 'ok', levels: new Map() };
 }
 
-export function levelFor(t: TargetMeasurements, concurrency: number): LevelSamples {
-  let level = t.levels.get(concurrency);
+export function levelFor(t: TargetMeasurements, concurrency: number, burst = false): LevelSamples {
+  const key = levelKey({ concurrency, burst });
+  let level = t.levels.get(key);
   if (!level) {
     level = {
       concurrency,
+      burst,
       rounds: new Map(),
       ttfbMs: [],
       eventLagsMs: [],
@@ -79,7 +84,7 @@ export function levelFor(t: TargetMeasurements, concurrency: number): LevelSampl
       eventCountMismatches: 0,
       cpuSeconds: 0,
     };
-    t.levels.set(concurrency, level);
+    t.levels.set(key, level);
   }
   return level;
 }

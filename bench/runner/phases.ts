@@ -5,7 +5,7 @@
 import { buildStreamScript, type Scenario, type StreamScript } from '../simulator/scenario.ts';
 import type { DriverClient } from './driver-client.ts';
 import { addSamples, levelFor, type MemoryMeasurement, type TargetMeasurements } from './measurements.ts';
-import type { RunPlan } from './plan.ts';
+import { levelLabel, type RunPlan } from './plan.ts';
 import { cpuSeconds, processTree, rssBytes } from './process-stats.ts';
 import { ms, type Progress } from './progress.ts';
 import { quantileSorted, sortedCopy } from '../report/quantiles.ts';
@@ -179,16 +179,16 @@ export async function measureLatency(ctx: PhaseContext, targets: TargetMeasureme
           concurrency: level.concurrency,
           streamsPerSlot: level.streamsPerSlot,
           schedule: script.schedule,
-          staggerMs: streamDurationMs(script),
+          staggerMs: level.burst ? 0 : streamDurationMs(script),
           timeoutMs: ctx.plan.streamTimeoutMs,
         });
-        const samples = levelFor(t, level.concurrency);
+        const samples = levelFor(t, level.concurrency, level.burst);
         samples.cpuSeconds += cpuSeconds(tree) - cpuBefore;
         addSamples(samples, r, result.samples, expected);
         const ttfb = sortedCopy(result.samples.filter((s) => s.ok).map((s) => s.ttfbMs));
         const failed = result.samples.filter((s) => !s.ok).length;
         ctx.progress.step(
-          `c=${level.concurrency} round ${r + 1}/${level.rounds} ${t.definition.id}: ` +
+          `${levelLabel(level)} round ${r + 1}/${level.rounds} ${t.definition.id}: ` +
             `ttfb p50 ${ms(quantileSorted(ttfb, 0.5))}${failed ? `, ${failed} failed` : ''}`,
         );
       }

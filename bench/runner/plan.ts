@@ -10,6 +10,17 @@ export interface LevelPlan {
   rounds: number;
   /** Streams each concurrent slot runs back to back per round (more samples at low concurrency). */
   streamsPerSlot: number;
+  /** All streams opened at the same moment (a CI fan-out), instead of spread over a stream's duration. */
+  burst?: boolean;
+}
+
+/** Levels are told apart by concurrency, bursts by a negative key. */
+export function levelKey(level: { concurrency: number; burst?: boolean | undefined }): number {
+  return level.burst ? -level.concurrency : level.concurrency;
+}
+
+export function levelLabel(level: { concurrency: number; burst?: boolean | undefined }): string {
+  return level.burst ? `burst ${level.concurrency}` : `c=${level.concurrency}`;
 }
 
 export interface RunPlan {
@@ -48,6 +59,7 @@ export function planFor(mode: Mode): RunPlan {
       levels: [
         { concurrency: 1, rounds: 1, streamsPerSlot: 2 },
         { concurrency: 4, rounds: 1, streamsPerSlot: 1 },
+        { concurrency: 4, rounds: 1, streamsPerSlot: 1, burst: true },
       ],
       headlineConcurrency: 4,
       warmupConcurrency: 2,
@@ -70,6 +82,8 @@ export function planFor(mode: Mode): RunPlan {
         { concurrency: 16, rounds: 4, streamsPerSlot: 1 },
         { concurrency: 64, rounds: 3, streamsPerSlot: 1 },
         { concurrency: 256, rounds: 2, streamsPerSlot: 1 },
+        { concurrency: 64, rounds: 3, streamsPerSlot: 1, burst: true },
+        { concurrency: 256, rounds: 2, streamsPerSlot: 1, burst: true },
       ],
       headlineConcurrency: 64,
       warmupConcurrency: 16,
@@ -91,6 +105,8 @@ export function planFor(mode: Mode): RunPlan {
       { concurrency: 16, rounds: 10, streamsPerSlot: 2 },
       { concurrency: 64, rounds: 10, streamsPerSlot: 2 },
       { concurrency: 256, rounds: 6, streamsPerSlot: 1 },
+      { concurrency: 64, rounds: 8, streamsPerSlot: 1, burst: true },
+      { concurrency: 256, rounds: 4, streamsPerSlot: 1, burst: true },
     ],
     headlineConcurrency: 64,
     warmupConcurrency: 64,

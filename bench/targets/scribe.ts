@@ -43,12 +43,18 @@ async function devToken(root: string, env: NodeJS.ProcessEnv): Promise<string | 
   }
 }
 
-export function scribeTarget(runtime: ScribeRuntime, features: ScribeFeatures): TargetDefinition {
-  const id = `scribe-${runtime}-${features}`;
+/**
+ * `baseline` runs another checkout of Scribe (SCRIBE_BENCH_BASELINE=<dir>, e.g. an export of
+ * main) as its own target, so a change is measured against what it replaces in the same run.
+ */
+export function scribeTarget(runtime: ScribeRuntime, features: ScribeFeatures, baseline?: string): TargetDefinition {
+  const id = `scribe-${runtime}-${features}${baseline ? '-baseline' : ''}`;
+  const label = features === 'record' ? `Scribe ${runtime}, record only` : `Scribe ${runtime}, mask+record ${features}`;
   return {
     id,
-    label: features === 'record' ? `Scribe ${runtime}, record only` : `Scribe ${runtime}, mask+record ${features}`,
-    unavailableReason: (root) => {
+    label: baseline ? `${label} (baseline)` : label,
+    unavailableReason: (repoRoot) => {
+      const root = baseline ?? repoRoot;
       if (!existsSync(join(root, entryFor(runtime)))) return `${entryFor(runtime)} does not exist yet`;
       if (runtime !== 'node' && !existsSync(join(root, CLI))) return `${CLI} (dev-token) does not exist yet`;
       if (!existsSync(binaryFor(runtime, root))) return `${runtime} binary missing (npm ci)`;
@@ -76,10 +82,11 @@ export function scribeTarget(runtime: ScribeRuntime, features: ScribeFeatures): 
         ...(runtime === 'bun' ? { BUN_CONFIG_MAX_HTTP_REQUESTS: process.env.BUN_CONFIG_MAX_HTTP_REQUESTS ?? '16384' } : {}),
       };
       const logPath = join(dir, 'server.log');
-      const { bin, args } = command(runtime, ctx.repoRoot, ctx.cpuProfileDir);
-      const proc = startProcess(id, bin, args, { env, cwd: ctx.repoRoot, logPath });
+      const root = baseline ?? ctx.repoRoot;
+      const { bin, args } = command(runtime, root, ctx.cpuProfileDir);
+      const proc = startProcess(id, bin, args, { env, cwd: root, logPath });
       await waitForHttp(`http://127.0.0.1:${port}/healthz`, 30_000, () => isRunning(proc));
-      const token = await devToken(ctx.repoRoot, env);
+      const token = await devToken(root, env);
       const headers: Record<string, string> = { ...anthropicHeaders() };
       // Callers hold a Scribe token, not the upstream key.
       delete headers['x-api-key'];

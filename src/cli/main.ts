@@ -6,9 +6,11 @@ Commands:
   dev-token             print a token from the local development issuer
   sessions list|show    list recorded sessions, or show one
   replay <id>           rebuild and re-stream a recorded exchange or session
-  verify                check every record and batch file in the store
+  verify [--key <jwk>]  check every record and batch file in the store (and, with the
+                        checkpoint key, that nothing was cut off its end)
   reveal --key <jwk>    open the sealed originals of redacted spans
   index                 build the indexes a store lacks and fill the local index cache
+  checkpoint-key        print the public JWK that verifies chain checkpoints
   ui                    serve the audit viewer (http://127.0.0.1:8788)
 
 Commands that read recordings take --store or SCRIBE_STORE (file:<dir> or gs://<bucket>/<prefix>).
@@ -24,6 +26,7 @@ const commands: Record<string, () => Promise<Command>> = {
   verify: async () => (await import('./verify.ts')).runVerify,
   reveal: async () => (await import('./reveal.ts')).runReveal,
   index: async () => (await import('./build-index.ts')).runIndex,
+  'checkpoint-key': async () => (await import('./checkpoint-key.ts')).runCheckpointKey,
   ui: async () => (await import('./ui.ts')).runUi,
 };
 

@@ -38,6 +38,7 @@ export function applyEnvironment(raw: RawConfig, env: Record<string, string | un
   if (env.SCRIBE_GCS_ENDPOINT) recording.gcsEndpoint = env.SCRIBE_GCS_ENDPOINT;
   if (env.SCRIBE_SPOOL_DIR) recording.spoolDir = env.SCRIBE_SPOOL_DIR;
   if (env.SCRIBE_SEAL_KEY) recording.sealKey = env.SCRIBE_SEAL_KEY;
+  if (env.SCRIBE_SIGNING_KEY) recording.signingKey = env.SCRIBE_SIGNING_KEY;
   const recordingSwitch = onOff('SCRIBE_RECORDING', env.SCRIBE_RECORDING, problems);
   if (recordingSwitch !== undefined) recording.enabled = recordingSwitch;
 

@@ -4,6 +4,7 @@ import type { DevIssuer } from '../identity/dev-issuer.ts';
 import type { Logger } from '../log/logger.ts';
 import { createAuthenticator } from '../identity/index.ts';
 import { createPolicy } from '../policy/index.ts';
+import { openSigningKey } from '../checkpoint/signing-key.ts';
 import { createRecorder } from '../record/index.ts';
 import { noRecorder } from '../record/recorder.ts';
 import { openConnections } from '../upstream/connections.ts';
@@ -20,8 +21,20 @@ export async function assembleParts(config: GatewayConfig, log: Logger): Promise
   // Masking and sealing load only when configured: with them off, their modules cost nothing.
   const sealer = config.recording.sealKey ? await (await import('../seal/index.ts')).loadSealer(config.recording.sealKey) : undefined;
   const masker = config.masking.enabled ? (await import('../mask/index.ts')).createMasker(config.masking) : undefined;
+  const signingKey = config.recording.enabled ? await openSigningKey({ keyFile: config.recording.signingKey, dataDir: config.server.dataDir }) : undefined;
+  // Findings exist only with masking on; their digests are keyed (the key never leaves this process).
+  const digester = config.masking.enabled && config.recording.enabled
+    ? await (await import('../mask/digest-key-file.ts')).openFindingDigester(config.masking, config.server.dataDir)
+    : undefined;
   const recorder = config.recording.enabled
-    ? await createRecorder(config.recording, { ...(sealer ? { sealer } : {}), log: (message) => log.log('warn', message, { concern: 'recording' }) })
+    ? await createRecorder(config.recording, {
+        ...(sealer ? { sealer } : {}),
+        ...(digester ? { digester } : {}),
+        log: (message) => log.log('warn', message, { concern: 'recording' }),
+        signingKey,
+        // One line per checkpoint: Cloud Logging keeps these apart from the bucket.
+        publishCheckpoint: ({ name, jws }) => log.log('info', 'checkpoint', { concern: 'checkpoint', name, jws }),
+      })
     : noRecorder;
   return {
     config,
@@ -31,6 +44,7 @@ export async function assembleParts(config: GatewayConfig, log: Logger): Promise
     masker,
     recorder,
     log,
+    ...(signingKey ? { checkpointKey: signingKey.publicJwk } : {}),
     ...(devIssuer ? { devIssuer } : {}),
   };
 }

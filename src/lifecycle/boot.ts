@@ -2,7 +2,10 @@ import { createGateway, type Gateway } from '../app.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { loadConfig } from '../config/load.ts';
 import { ConfigError } from '../config/errors.ts';
+import { SigningKeyError } from '../checkpoint/signing-key.ts';
+import { SpoolLockedError } from '../store/spool-lock.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
+import type { UpstreamTransport } from '../upstream/transport.ts';
 
 export interface Booted {
   gateway: Gateway;
@@ -21,7 +24,7 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/;
  * Everything `scribe serve` does before a runtime listens: config, parts, the safety checks
  * and the start-up banner. A bad config ends here with its message, never a stack trace.
  */
-export async function boot(env: Record<string, string | undefined>): Promise<Booted | undefined> {
+export async function boot(env: Record<string, string | undefined>, runtime: { transport?: UpstreamTransport } = {}): Promise<Booted | undefined> {
   const log = createLogger({ level: env.SCRIBE_LOG_LEVEL === 'debug' ? 'debug' : 'info' });
   let config: GatewayConfig;
   try {
@@ -33,7 +36,17 @@ export async function boot(env: Record<string, string | undefined>): Promise<Boo
     }
     throw error;
   }
-  const { gateway, devIssuer } = await createGateway(config, { log });
+  let created;
+  try {
+    created = await createGateway(config, { log, ...runtime });
+  } catch (error) {
+    if (error instanceof SpoolLockedError || error instanceof SigningKeyError) {
+      console.error(`scribe: ${error.message}`);
+      return undefined;
+    }
+    throw error;
+  }
+  const { gateway, devIssuer } = created;
   if (devIssuer && !LOOPBACK.test(config.server.host)) {
     console.error(
       `scribe: refusing to listen on ${config.server.host}: no identity issuer is configured, so only the local development issuer would guard the gateway. Set SCRIBE_OIDC_ISSUER and SCRIBE_OIDC_AUDIENCE, or listen on 127.0.0.1.`,

@@ -30,8 +30,19 @@ export const maskingConfigSchema = z
       .default([]),
     /** Literal values or regular expressions never treated as secrets. */
     allowlist: z.array(z.string()).default([]),
+    /**
+     * The key of the findings' HMAC-SHA-256 digests (32+ characters). Without it and without
+     * digestKeyFile, one is generated into the data directory on first start.
+     */
+    digestKey: z.string().min(32, 'at least 32 characters').optional(),
+    /** A file holding the digest key (e.g. a mounted secret shared by all instances). */
+    digestKeyFile: z.string().min(1).optional(),
     /** What to do with secrets in the new part of a request, per connection ("*" = any). */
     prompts: z.record(z.string(), z.enum(['allow', 'mask', 'block'])).default({ '*': 'allow' }),
+  })
+  .refine((config) => config.digestKey === undefined || config.digestKeyFile === undefined, {
+    message: 'give digestKey or digestKeyFile, not both',
+    path: ['digestKeyFile'],
   })
   .default({
     enabled: true,

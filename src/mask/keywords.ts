@@ -17,6 +17,12 @@ export interface Keyword {
   readonly start: KeywordStart;
   /** Indices of the rules that own this keyword, in rule priority order. */
   readonly rules: number[];
+  /**
+   * Some rule's span covers the keyword itself (a token prefix such as "ghp_"), so a trailing
+   * fragment that could grow into it must be held. Keywords that only introduce a value
+   * ("password", "://") are released as they come: their rules redact what follows.
+   */
+  holds: boolean;
 }
 
 /** Reads the code unit at an absolute position, -1 before the start. */
@@ -28,7 +34,10 @@ export class KeywordAutomaton {
   readonly keywords: Keyword[] = [];
   /** delta[state * 128 + unit] is the next state. */
   readonly delta: Int32Array;
-  /** Length of the longest suffix read so far that is a prefix of a keyword. */
+  /**
+   * Length of the longest suffix read so far that is a prefix of a keyword: a keyword hit
+   * still forming starts that far back.
+   */
   readonly depth: Uint8Array;
   readonly fail: Int32Array;
   /** Keywords ending at each state (including those reached through suffix links). */
@@ -41,7 +50,7 @@ export class KeywordAutomaton {
   readonly prefixes: (readonly { start: KeywordStart; exact: string | null }[])[];
   readonly longest: number;
 
-  constructor(entries: readonly { text: string; foldCase: boolean; start: KeywordStart; rule: number }[]) {
+  constructor(entries: readonly { text: string; foldCase: boolean; start: KeywordStart; rule: number; holds: boolean }[]) {
     const byKey = new Map<string, Keyword>();
     const startIds = new Map<KeywordStart, number>();
     for (const e of entries) {
@@ -51,10 +60,11 @@ export class KeywordAutomaton {
       const key = `${e.foldCase ? e.text.toLowerCase() : e.text}\0${e.foldCase}\0${startIds.get(e.start)}`;
       let kw = byKey.get(key);
       if (!kw) {
-        kw = { text: e.text, length: e.text.length, foldCase: e.foldCase, start: e.start, rules: [] };
+        kw = { text: e.text, length: e.text.length, foldCase: e.foldCase, start: e.start, rules: [], holds: false };
         byKey.set(key, kw);
         this.keywords.push(kw);
       }
+      kw.holds ||= e.holds;
       if (!kw.rules.includes(e.rule)) kw.rules.push(e.rule);
     }
     for (const kw of this.keywords) kw.rules.sort((a, b) => a - b);
@@ -79,7 +89,7 @@ export class KeywordAutomaton {
         }
         state = next;
         // Only a proper prefix is still forming; a whole keyword is already a hit.
-        if (i + 1 < kw.length) {
+        if (i + 1 < kw.length && kw.holds) {
           const exact = kw.foldCase ? null : kw.text.slice(0, i + 1);
           prefixes[state]!.set(`${startIds.get(kw.start)}\0${exact}`, { start: kw.start, exact });
         }

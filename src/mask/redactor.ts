@@ -12,6 +12,7 @@
 import type { Ruleset } from './ruleset.ts';
 import { MORE, Reader } from './rules/reader.ts';
 import { TOKEN_CONTINUATION } from './rules/rule.ts';
+import { contextUnits, isHighSurrogate, readJsonUnit } from './json-string-units.ts';
 
 /** How much of a swallowed continuation is kept as the finding's original (for sealing). */
 const SWALLOWED_ORIGINAL_MAX = 64 * 1024;
@@ -20,6 +21,8 @@ export const LOOKBEHIND = 32;
 /** The recent-characters ring: look-behind plus the longest keyword. */
 const RING = 128;
 const RING_MASK = RING - 1;
+/** readJsonUnit's output: unit, low surrogate (or -1), 1 when the unit was one plain byte. */
+const decoded = new Int32Array(3);
 
 export interface SpanFinding {
   rule: string;
@@ -90,9 +93,9 @@ export class Redactor {
     const { delta, hasOutput } = automaton;
     // Units are written into the ring as they are read. Should the text need the full path,
     // `push` writes the same units to the same places; the look-behind context before them
-    // stays intact as long as fewer than RING - LOOKBEHIND units were written: longer texts
-    // work on a copy.
-    const direct = to - from < RING - LOOKBEHIND;
+    // (and a keyword still forming, already released) stays intact as long as fewer than
+    // RING - LOOKBEHIND - its length units were written: longer texts work on a copy.
+    const direct = to - from < RING - LOOKBEHIND - automaton.depth[this.state]!;
     const ring = direct ? this.ring : this.scratch;
     if (!direct) ring.set(this.ring);
     let seen = this.seen;
@@ -100,47 +103,12 @@ export class Redactor {
     let i = from;
     let plainFrom = from; // bytes from here on are one unit each (no escape, no multi-byte)
     while (i < to) {
-      let unit = bytes[i]!;
-      let low = -1;
-      if (unit >= 0x80 || unit === 0x5c) plainFrom = to;
-      if (unit === 0x5c) {
-        const e = bytes[i + 1];
-        i += 2;
-        if (e === 0x6e) unit = 10;
-        else if (e === 0x22 || e === 0x5c || e === 0x2f) unit = e;
-        else if (e === 0x74) unit = 9;
-        else if (e === 0x72) unit = 13;
-        else if (e === 0x75 && i + 4 <= to) {
-          unit = hex4(bytes, i);
-          if (unit < 0) return false;
-          i += 4;
-        } else if (e === 0x62) unit = 8;
-        else if (e === 0x66) unit = 12;
-        else return false;
-        if (i > to) return false;
-        plainFrom = i;
-      } else if (unit < 0x80) {
-        if (unit === 0x22 || unit < 0x20) return false;
-        i++;
-      } else if (unit >= 0xc2 && unit < 0xe0 && i + 1 < to && isTail(bytes[i + 1]!)) {
-        unit = ((unit & 0x1f) << 6) | (bytes[i + 1]! & 0x3f);
-        i += 2;
-        plainFrom = i;
-      } else if (unit >= 0xe0 && unit < 0xf0 && i + 2 < to && isTail(bytes[i + 1]!) && isTail(bytes[i + 2]!)) {
-        unit = ((unit & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f);
-        if (unit < 0x800 || (unit >= 0xd800 && unit < 0xe000)) return false;
-        i += 3;
-        plainFrom = i;
-      } else if (unit >= 0xf0 && unit < 0xf5 && i + 3 < to && isTail(bytes[i + 1]!) && isTail(bytes[i + 2]!) && isTail(bytes[i + 3]!)) {
-        const cp = ((unit & 0x07) << 18) | ((bytes[i + 1]! & 0x3f) << 12) | ((bytes[i + 2]! & 0x3f) << 6) | (bytes[i + 3]! & 0x3f);
-        if (cp < 0x10000 || cp > 0x10ffff) return false;
-        unit = 0xd800 + ((cp - 0x10000) >> 10);
-        low = 0xdc00 + ((cp - 0x10000) & 0x3ff);
-        i += 4;
-        plainFrom = i;
-      } else {
-        return false;
-      }
+      const next = readJsonUnit(bytes, i, to, decoded);
+      if (next < 0) return false;
+      i = next;
+      const unit = decoded[0]!;
+      const low = decoded[1]!;
+      if (decoded[2] === 0) plainFrom = i;
       ring[seen & RING_MASK] = unit;
       seen++;
       state = delta[state * 128 + (unit < 128 ? unit : 0)]!;
@@ -171,6 +139,14 @@ export class Redactor {
   /** Where the raw bytes released by the last successful `passJsonString` end. */
   passedUpTo = 0;
 
+  /**
+   * Where the text a matcher may still need begins, before its look-behind: what is not yet
+   * released, or a keyword still forming (which may have been released already).
+   */
+  private contextStart(): number {
+    return Math.min(this.released, this.seen - this.ruleset.automaton.depth[this.state]!);
+  }
+
   private heldText(): string {
     if (this.bufCurrent) return this.buf.slice(this.released - this.base, this.seen - this.base);
     return String.fromCharCode(...contextUnits(this.ring, this.released, this.seen));
@@ -192,7 +168,7 @@ export class Redactor {
   private advance(text: string, final: boolean): string {
     if (!this.bufCurrent) {
       // Rebuild the look-behind context (and any held fragment) from the ring after fast-path pieces.
-      const from = Math.max(0, this.released - LOOKBEHIND);
+      const from = Math.max(0, this.contextStart() - LOOKBEHIND);
       this.buf = String.fromCharCode(...contextUnits(this.ring, from, this.seen));
       this.base = from;
       this.bufCurrent = true;
@@ -280,12 +256,12 @@ export class Redactor {
     while (this.queueHead < this.queue.length) {
       const head = this.queue[this.queueHead]!;
       if (head.kwStart >= known) return false;
-      if (head.kwStart < this.lastEnd) {
+      const rule = this.ruleset.rules[head.rule]!;
+      if (head.kwStart < this.lastEnd && !rule.looksPastKeyword) {
         // A keyword inside a span already redacted starts nothing new.
         this.dequeue();
         continue;
       }
-      const rule = this.ruleset.rules[head.rule]!;
       const base = this.base;
       const reader = new Reader(this.buf, final, Math.max(0, head.kwStart - LOOKBEHIND - base));
       let span;
@@ -373,38 +349,13 @@ export class Redactor {
     this.released = Math.max(pos, to);
     // Keep the look-behind context for candidates still to decide and for those to come.
     const head = this.queue[this.queueHead];
-    const keepFrom = Math.min(this.released, head ? head.kwStart : Infinity) - LOOKBEHIND;
+    const keepFrom = Math.min(this.contextStart(), head ? head.kwStart : Infinity) - LOOKBEHIND;
     if (keepFrom > this.base) {
       this.buf = this.buf.slice(keepFrom - this.base);
       this.base = keepFrom;
     }
     return out;
   }
-}
-
-function contextUnits(ring: Uint16Array, from: number, to: number): number[] {
-  const units: number[] = [];
-  for (let p = from; p < to; p++) units.push(ring[p & RING_MASK]!);
-  return units;
-}
-
-function hex4(bytes: Uint8Array, at: number): number {
-  let value = 0;
-  for (let k = 0; k < 4; k++) {
-    const b = bytes[at + k]!;
-    const digit = b >= 48 && b <= 57 ? b - 48 : b >= 97 && b <= 102 ? b - 87 : b >= 65 && b <= 70 ? b - 55 : -1;
-    if (digit < 0) return -1;
-    value = value * 16 + digit;
-  }
-  return value;
-}
-
-function isTail(b: number): boolean {
-  return (b & 0xc0) === 0x80;
-}
-
-function isHighSurrogate(unit: number): boolean {
-  return unit >= 0xd800 && unit <= 0xdbff;
 }
 
 /** Redacts a complete text in one go (non-streamed bodies, requests, and the reference for tests). */

@@ -27,7 +27,7 @@ export class Ruleset {
     }
     this.automaton = new KeywordAutomaton(
       rules.flatMap((rule, index) =>
-        rule.keywords.map((text) => ({ text, foldCase: rule.foldCase, start: rule.start, rule: index })),
+        rule.keywords.map((text) => ({ text, foldCase: rule.foldCase, start: rule.start, rule: index, holds: !rule.redactsAfterKeyword })),
       ),
     );
     this.placeholders = rules.map((rule) => placeholder.replaceAll('{rule}', rule.id));

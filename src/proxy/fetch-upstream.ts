@@ -1,8 +1,9 @@
 import { GatewayError } from '../http/errors.ts';
 import type { Connection, UpstreamCall } from '../upstream/connection.ts';
+import type { UpstreamReply, UpstreamTransport } from '../upstream/transport.ts';
 
 export interface UpstreamExchange {
-  response: Response;
+  reply: UpstreamReply;
   /** Stops the upstream request; the relay calls it when the client leaves or a stream idles. */
   abort(reason: string): void;
 }
@@ -17,7 +18,7 @@ export async function fetchUpstream(options: {
   call: UpstreamCall;
   clientSignal: AbortSignal | undefined;
   headersTimeoutMs: number;
-  fetch: typeof fetch;
+  transport: UpstreamTransport;
 }): Promise<UpstreamExchange> {
   const { connection, clientSignal } = options;
   const controller = new AbortController();
@@ -35,14 +36,14 @@ export async function fetchUpstream(options: {
 
   try {
     const prepared = await connection.prepare(options.call);
-    const response = await options.fetch(prepared.url, {
+    const reply = await options.transport.send({
+      url: prepared.url,
       method: options.call.method,
       headers: prepared.headers,
-      body: prepared.body as BodyInit | undefined,
+      body: prepared.body,
       signal: controller.signal,
-      redirect: 'manual',
     });
-    return { response, abort };
+    return { reply, abort };
   } catch (error) {
     clientSignal?.removeEventListener('abort', onClientGone);
     if (error instanceof GatewayError) throw error;
@@ -57,6 +58,9 @@ export async function fetchUpstream(options: {
 }
 
 function reasonOf(error: unknown): string {
+  // fetch wraps the socket's error as its cause; undici's request API throws it as it is.
+  const code = (error as { code?: string } | undefined)?.code;
+  if (typeof code === 'string' && !code.startsWith('UND_ERR_')) return code;
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   if (cause?.code) return cause.code;
   if (cause?.message) return cause.message;

@@ -10,7 +10,8 @@ import type { OpenStreams } from '../lifecycle/open-streams.ts';
 import { GatewayError, errorBody } from '../http/errors.ts';
 import { readBody } from '../http/body.ts';
 import { forwardableRequestHeaders, forwardableResponseHeaders, recordableRequestHeaders } from '../http/headers.ts';
-import { relay } from '../stream/relay.ts';
+import { Relay, relayedResponse } from '../stream/relay.ts';
+import { readerStream, type UpstreamTransport } from '../upstream/transport.ts';
 import { rewriteJsonLines } from '../stream/jsonl-lines.ts';
 import { callFacts, parseJsonBody } from './call-facts.ts';
 import { observeExchange } from './exchange-observer.ts';
@@ -39,7 +40,7 @@ export interface ProxyDeps {
   recorder: Recorder;
   server: ServerConfig;
   log: Logger;
-  fetch: typeof fetch;
+  transport: UpstreamTransport;
   openStreams: OpenStreams;
 }
 
@@ -111,7 +112,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
       call: { method: request.method, path: call.path, query: call.query, headers: forwardableRequestHeaders(request.headers), body: request.method === 'GET' ? undefined : body, json },
       clientSignal: request.signal,
       headersTimeoutMs: deps.server.upstreamTimeoutMs,
-      fetch: deps.fetch,
+      transport: deps.transport,
     }).catch((error: unknown) => {
       if (error instanceof GatewayError) {
         recorder?.response(error.status, new Headers());
@@ -120,39 +121,43 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
       throw error;
     });
 
-    const { response, abort } = upstream;
-    recorder?.response(response.status, response.headers);
-    const headers = forwardableResponseHeaders(response.headers);
+    const { reply, abort } = upstream;
+    recorder?.response(reply.status, reply.headers);
+    const headers = forwardableResponseHeaders(reply.headers);
     headers.set('x-scribe-exchange-id', id);
-    const observer = observeExchange({ id, startedAt, status: response.status, identity: verified, grant: granted, recorder, policy: deps.policy, openStreams: deps.openStreams, log: deps.log });
+    const observer = observeExchange({ id, startedAt, status: reply.status, identity: verified, grant: granted, recorder, policy: deps.policy, openStreams: deps.openStreams, log: deps.log });
     const onFinding = (finding: RedactionFinding): void => recorder?.finding(finding);
 
-    if (response.body === null) {
+    if (reply.body === null) {
       observer.end('complete');
-      return new Response(null, { status: response.status, headers });
+      return new Response(null, { status: reply.status, headers });
     }
-    const isSse = (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
-    const masker = recordable && response.ok ? deps.masker : undefined;
+    const ok = reply.status >= 200 && reply.status < 300;
+    const isSse = (reply.headers.get('content-type') ?? '').startsWith('text/event-stream');
+    const masker = recordable && ok ? deps.masker : undefined;
     const batchResults = kind === 'batches' && call.path.endsWith('/results');
     const noteBatchFinding = (finding: RedactionFinding): void =>
       deps.log.log('info', 'redacted in batch results', { exchange: id, rule: finding.rule });
 
     if (masker && !isSse) {
+      const response = new Response(readerStream(reply.body), { status: reply.status });
       return maskedMessage(response, masker, onFinding, observer, headers, { idleTimeoutMs: deps.server.idleTimeoutMs, abort, clientSignal: request.signal });
     }
+    // Transforms take Web streams; an untransformed body goes from the upstream reader to the
+    // client with no Web stream in between on a runtime that writes it directly.
     const source = masker
-      ? response.body.pipeThrough(masker.sse(onFinding))
-      : batchResults && response.ok && deps.masker
-        ? response.body.pipeThrough(rewriteJsonLines((lines) => deps.masker!.batchResults(lines, noteBatchFinding)))
-        : response.body;
-    const stream = relay(source, {
+      ? readerStream(reply.body).pipeThrough(masker.sse(onFinding)).getReader()
+      : batchResults && ok && deps.masker
+        ? readerStream(reply.body).pipeThrough(rewriteJsonLines((lines) => deps.masker!.batchResults(lines, noteBatchFinding))).getReader()
+        : reply.body;
+    const relay = new Relay(source, {
       idleTimeoutMs: deps.server.idleTimeoutMs,
       abortUpstream: abort,
       clientSignal: request.signal,
       sse: isSse,
       observer,
     });
-    return new Response(stream, { status: response.status, headers });
+    return relayedResponse(relay, { status: reply.status, headers });
   };
 }
 

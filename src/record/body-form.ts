@@ -6,7 +6,8 @@
  * whole (as JSON, text, or base64), so a rebuilt body always equals what was forwarded.
  */
 import { sha256Hex } from './hash.ts';
-import { applyDelta, diffHistory } from './history-delta.ts';
+import { messageText } from './canonical.ts';
+import { applyDelta, deltaRebuilds, diffHistory } from './history-delta.ts';
 import type { RecordedBody } from './record.ts';
 import { fromBase64, toBase64 } from './base64.ts';
 
@@ -108,29 +109,50 @@ async function factorOut(
   return { body, parsed, definitions };
 }
 
+/** The text and object of a JSON body, when the caller has already decoded and parsed it. */
+export interface DecodedBody {
+  text: string;
+  parsed: Record<string, unknown> | undefined;
+}
+
+/** Decodes and parses a body once; undefined when it is not UTF-8. */
+export function decodeJsonBody(bytes: Uint8Array): DecodedBody | undefined {
+  try {
+    const text = decoder.decode(bytes);
+    return { text, parsed: parseObject(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+const MESSAGES_SLOT = '\u0000scribe:messages\u0000';
+
+/**
+ * Whether JSON.stringify(parsed) is exactly `text`, with each message's text computed once
+ * (the history delta and the thread index compare messages by the same texts).
+ */
+function serialisesTo(parsed: Record<string, unknown>, text: string): boolean {
+  if (!Array.isArray(parsed.messages)) return JSON.stringify(parsed) === text;
+  const outer = JSON.stringify({ ...parsed, messages: MESSAGES_SLOT });
+  const slot = JSON.stringify(MESSAGES_SLOT);
+  const at = outer.indexOf(slot);
+  if (at < 0 || outer.indexOf(slot, at + 1) >= 0) return JSON.stringify(parsed) === text;
+  const messages = `[${(parsed.messages as unknown[]).map(messageText).join(',')}]`;
+  return text.length === outer.length - slot.length + messages.length && text.startsWith(outer.slice(0, at)) && text.endsWith(outer.slice(at + slot.length)) && text.startsWith(messages, at);
+}
+
 /** Stores a body in the most compact form that decodes back to exactly these bytes. */
-export async function encodeBody(bytes: Uint8Array, plan: BodyPlan = {}): Promise<EncodedBody> {
+export async function encodeBody(bytes: Uint8Array, plan: BodyPlan = {}, decoded: DecodedBody | undefined = decodeJsonBody(bytes)): Promise<EncodedBody> {
   if (bytes.byteLength === 0) return { body: { form: 'empty' }, definitions: new Map() };
   const base = { sha256: await sha256Hex(bytes), bytes: bytes.byteLength };
-  let text: string;
-  try {
-    text = decoder.decode(bytes);
-  } catch {
-    return { body: { form: 'base64', ...base, base64: toBase64(bytes) }, definitions: new Map() };
-  }
-  const parsed = parseObject(text);
-  if (!parsed || JSON.stringify(parsed) !== text) return { body: { form: 'text', ...base, text }, definitions: new Map() };
+  if (decoded === undefined) return { body: { form: 'base64', ...base, base64: toBase64(bytes) }, definitions: new Map() };
+  const { text, parsed } = decoded;
+  if (!parsed || !serialisesTo(parsed, text)) return { body: { form: 'text', ...base, text }, definitions: new Map() };
 
   const factored = await factorOut(parsed, plan, base);
-  const check: BodyContext = {
-    conversation: async () => plan.history?.conversation ?? [],
-    definition: (hash) => factored.definitions.get(hash),
-  };
-  try {
-    const rebuilt = JSON.stringify(await rebuildJsonBody(factored.body as Extract<RecordedBody, { form: 'json' }>, check));
-    if (rebuilt === text) return factored;
-  } catch {
-    // Fall through to the whole body: a record must always rebuild.
-  }
+  // The factored form rebuilds the body by construction: refs put the same values back in the
+  // same places, and a history delta is checked wherever it can differ from the messages.
+  const history = factored.body.form === 'json' ? factored.body.history : undefined;
+  if (!history || !plan.history || deltaRebuilds(plan.history.conversation, history, parsed.messages as unknown[])) return factored;
   return { body: { form: 'json', ...base, json: parsed }, parsed, definitions: new Map() };
 }

@@ -4,11 +4,12 @@
  * redacted originals. Runs off the hot path, one exchange at a time, in the order exchanges
  * ended, so that a parent is always built before its child.
  */
+import type { FindingDigester } from '../mask/digest.ts';
 import type { Sealer } from '../seal/sealer.ts';
-import { encodeBody, parseJsonObject, type EncodedBody } from './body-form.ts';
+import { decodeJsonBody, encodeBody, type EncodedBody } from './body-form.ts';
 import { prefixHashes } from './canonical.ts';
+import type { RecoveredFinding } from './inflight.ts';
 import type { ExchangeCapture } from './exchange-capture.ts';
-import { sha256Hex } from './hash.ts';
 import { conversationOf } from './history-delta.ts';
 import { RECORD_VERSION, type AssembledMessage, type ExchangeRecord, type RecordedFinding, type RecordedResponse } from './record.ts';
 import type { Outcome } from './recorder.ts';
@@ -23,6 +24,8 @@ const tokenClaims = new Set(['access_token', 'id_token', 'refresh_token', 'token
 export interface BuildContext {
   threads: ThreadIndex;
   sealer: Sealer | undefined;
+  /** Keys the findings' digests; without it a finding carries no digest at all. */
+  digester?: FindingDigester | undefined;
   sessionHeaders: readonly string[];
   /** Definitions this writer already stored; a record includes only the new ones. */
   storedDefinitions: Set<string>;
@@ -96,7 +99,15 @@ async function sealed(original: string, sealer: Sealer | undefined): Promise<{ s
   }
 }
 
-async function recordFindings(capture: ExchangeCapture, sealer: Sealer | undefined): Promise<RecordedFinding[]> {
+async function keyedDigest(original: string, digester: FindingDigester | undefined): Promise<{ hmac?: string; dk?: string }> {
+  return digester ? { hmac: await digester.digest(original), dk: digester.keyId } : {};
+}
+
+function recoveredDigest(finding: RecoveredFinding, digester: FindingDigester | undefined): { hmac?: string; dk?: string } {
+  return finding.digest && digester ? { hmac: finding.digest, dk: digester.keyId } : {};
+}
+
+async function recordFindings(capture: ExchangeCapture, sealer: Sealer | undefined, digester: FindingDigester | undefined): Promise<RecordedFinding[]> {
   return Promise.all(
     capture.findings.map(async (f) => ({
       rule: f.rule,
@@ -108,8 +119,8 @@ async function recordFindings(capture: ExchangeCapture, sealer: Sealer | undefin
       ...(f.string !== undefined ? { string: f.string } : {}),
       ...(f.path !== undefined ? { path: f.path } : {}),
       ...(f.truncated ? { truncated: true } : {}),
-      sha256: await sha256Hex(f.original),
-      ...(await sealed(f.original, sealer)),
+      // A finding recovered from a journal has only its original's keyed digest: nothing left to seal.
+      ...('digest' in f ? recoveredDigest(f as RecoveredFinding, digester) : { ...(await keyedDigest(f.original, digester)), ...(await sealed(f.original, sealer)) }),
     })),
   );
 }
@@ -133,18 +144,19 @@ export async function buildRecord(capture: ExchangeCapture, context: BuildContex
   const requestHeaders = safeHeaders(Object.entries(start.request.headers));
   const identityKey = start.identity ? `${start.identity.issuer}\n${start.identity.subject}` : undefined;
 
-  const parsed = parseJsonObject(start.request.body);
+  const decoded = decodeJsonBody(start.request.body);
+  const parsed = decoded?.parsed;
   const messages = Array.isArray(parsed?.messages) ? (parsed.messages as unknown[]) : undefined;
   const named = callerSession(requestHeaders, parsed, context.sessionHeaders);
 
-  const hashes = messages && identityKey ? await prefixHashes(messages) : undefined;
+  const hashes = messages && identityKey ? prefixHashes(messages) : undefined;
   const parent = hashes && identityKey ? context.threads.findParent(identityKey, hashes, named?.id) : undefined;
   const session = named ?? (parent ? { id: parent.sessionId, source: 'inferred' as const } : { id: start.id, source: 'new' as const });
 
   const encoded: EncodedBody = await encodeBody(start.request.body, {
     refFields: ['system', 'tools'],
     ...(parent?.conversation ? { history: { parent: parent.exchangeId, conversation: parent.conversation, keep: parent.length } } : {}),
-  });
+  }, decoded);
   const defs: Record<string, unknown> = {};
   for (const [hash, value] of encoded.definitions) if (!context.storedDefinitions.has(hash)) defs[hash] = value;
 
@@ -153,10 +165,10 @@ export async function buildRecord(capture: ExchangeCapture, context: BuildContex
 
   if (identityKey && messages && response && response.status < 400 && outcome.status !== 'rejected') {
     const conversation = conversationOf(messages, response.message);
-    await context.threads.remember(identityKey, start.id, session.id, messages, conversation, start.request.body.byteLength);
+    context.threads.remember(identityKey, start.id, session.id, messages, conversation, start.request.body.byteLength, hashes);
   }
 
-  const findings = await recordFindings(capture, context.sealer);
+  const findings = await recordFindings(capture, context.sealer, context.digester);
   // Only now, when nothing can fail any more, does this record become where the definitions live.
   for (const hash of Object.keys(defs)) context.storedDefinitions.add(hash);
   return {

@@ -3,8 +3,12 @@
  * cache_control markers from turn to turn, may send `"content": "hi"` or the equivalent single
  * text block, and rebuild objects with their own key order; none of that changes the
  * conversation, so none of it may break the thread.
+ *
+ * An agent resends its whole history on every call, so the same messages are hashed again and
+ * again: each message's hash is remembered by its exact JSON text (which the history delta
+ * needs anyway), and only new or changed messages are put in canonical form.
  */
-import { sha256Hex } from './hash.ts';
+import { hash128 } from './thread-hash.ts';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -30,15 +34,54 @@ export function canonicalMessage(message: unknown): string {
   return JSON.stringify(canonicalValue({ role: message.role, content }));
 }
 
+const texts = new WeakMap<object, string>();
+
+/** A message's exact JSON text, computed once per parsed message object. */
+export function messageText(message: unknown): string {
+  if (typeof message !== 'object' || message === null) return JSON.stringify(message) ?? 'undefined';
+  let text = texts.get(message);
+  if (text === undefined) {
+    text = JSON.stringify(message);
+    texts.set(message, text);
+  }
+  return text;
+}
+
+/** Canonical hashes by exact text, most recently used last; bounded by the text they hold. */
+const canonicalByText = new Map<string, string>();
+let cachedChars = 0;
+const MAX_CACHED_CHARS = 16 * 1024 * 1024;
+
+function canonicalHash(message: unknown): string {
+  const text = messageText(message);
+  const known = canonicalByText.get(text);
+  if (known !== undefined) {
+    canonicalByText.delete(text);
+    canonicalByText.set(text, known);
+    return known;
+  }
+  const hash = hash128(canonicalMessage(message));
+  canonicalByText.set(text, hash);
+  cachedChars += text.length;
+  while (cachedChars > MAX_CACHED_CHARS) {
+    const oldest = canonicalByText.keys().next().value as string;
+    canonicalByText.delete(oldest);
+    cachedChars -= oldest.length;
+  }
+  return hash;
+}
+
 /**
  * Hashes of every prefix of a conversation: result[i] identifies messages[0..i] (so
- * result[0] is the empty prefix). Each hash folds in the previous one, so the cost is linear.
+ * result[0] is the empty prefix). Each hash folds in the previous one, so the cost is linear;
+ * `known` (the hashes of a prefix of these messages) is extended, not recomputed.
  */
-export async function prefixHashes(messages: readonly unknown[]): Promise<string[]> {
-  const hashes = [''];
-  let previous = '';
-  for (const message of messages) {
-    previous = await sha256Hex(`${previous}\n${await sha256Hex(canonicalMessage(message))}`);
+export function prefixHashes(messages: readonly unknown[], known: readonly string[] = ['']): string[] {
+  const hashes = known.slice(0, Math.min(known.length, messages.length + 1));
+  if (hashes.length === 0) hashes.push('');
+  let previous = hashes[hashes.length - 1] as string;
+  for (let i = hashes.length - 1; i < messages.length; i++) {
+    previous = hash128(`${previous}\n${canonicalHash(messages[i])}`);
     hashes.push(previous);
   }
   return hashes;

@@ -21,6 +21,14 @@ export const recordingConfigSchema = z
     uploadRetryMaxMs: z.number().int().positive().default(30_000),
     /** How long close() keeps uploading before leaving the rest in the spool for the next start. */
     closeUploadTimeoutMs: z.number().int().nonnegative().default(5_000),
+    /** Private JWK file that signs chain checkpoints (SCRIBE_SIGNING_KEY); default: generated in server.dataDir. */
+    signingKey: z.string().optional(),
+    /** A second store (file: or gs://) that receives every checkpoint too. */
+    checkpointMirror: z.string().regex(/^(file:|gs:\/\/)/, 'must start with file: or gs://').optional(),
+    /** The longest a stored batch waits for a signed checkpoint. */
+    checkpointIntervalMs: z.number().int().positive().default(60_000),
+    /** How long close() keeps building records; exchanges still waiting then are saved raw, built at the next start. */
+    closeBuildBudgetMs: z.number().int().nonnegative().default(2_000),
   })
   .default({
     enabled: true,
@@ -34,6 +42,8 @@ export const recordingConfigSchema = z
     uploadRetryMinMs: 200,
     uploadRetryMaxMs: 30_000,
     closeUploadTimeoutMs: 5_000,
+    checkpointIntervalMs: 60_000,
+    closeBuildBudgetMs: 2_000,
   });
 
 export type RecordingConfig = z.infer<typeof recordingConfigSchema>;

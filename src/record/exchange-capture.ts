@@ -5,6 +5,7 @@
  */
 import type { RedactionFinding } from '../mask/finding.ts';
 import type { ExchangeRecorder, ExchangeStart, Outcome } from './recorder.ts';
+import type { JournaledCapture } from './inflight.ts';
 import type { TimedChunk } from './sse-assembler.ts';
 
 export class ExchangeCapture implements ExchangeRecorder {
@@ -32,12 +33,20 @@ export class ExchangeCapture implements ExchangeRecorder {
   }
 
   /** An exchange an earlier run left in its in-flight journal, ended as far as it got. */
-  static recovered(start: ExchangeStart, got: { status?: number; headers?: Headers; responseMs?: number; chunks: TimedChunk[] }, onEnd: (capture: ExchangeCapture) => void): ExchangeCapture {
+  static recovered(start: ExchangeStart, got: JournaledCapture, onEnd: (capture: ExchangeCapture) => void): ExchangeCapture {
     const capture = new ExchangeCapture(start, onEnd);
     capture.status = got.status;
     capture.headers = got.headers;
     capture.responseMs = got.responseMs;
     capture.chunks.push(...got.chunks);
+    if (got.end) {
+      // Served in full before the stop; only its record was still to be built.
+      capture.outcome = got.end.outcome;
+      capture.detail = got.end.detail;
+      capture.endMs = got.end.ms;
+      capture.findings.push(...got.end.findings);
+      return capture;
+    }
     capture.outcome = 'interrupted';
     capture.detail = 'the gateway stopped before the exchange ended; recorded as far as it got';
     capture.endMs = got.chunks.at(-1)?.ms ?? got.responseMs ?? 0;

@@ -5,6 +5,7 @@
  * messages. applyDelta(parentConversation, diffHistory(...)) gives the messages back exactly,
  * including key order, which is what lets a reader rebuild the request byte for byte.
  */
+import { messageText } from './canonical.ts';
 import type { AssembledMessage, HistoryDelta, HistoryEdit } from './record.ts';
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -28,8 +29,8 @@ function keyOrderReachable(before: Record<string, unknown>, after: Record<string
   return true;
 }
 
-function diffValue(before: unknown, after: unknown, path: (string | number)[], edits: HistoryEdit[]): void {
-  if (JSON.stringify(before) === JSON.stringify(after)) return;
+function diffValue(before: unknown, after: unknown, path: (string | number)[], edits: HistoryEdit[], same = JSON.stringify(before) === JSON.stringify(after)): void {
+  if (same) return;
   if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
     after.forEach((item, i) => diffValue(before[i], item, [...path, i], edits));
     return;
@@ -48,7 +49,9 @@ function diffValue(before: unknown, after: unknown, path: (string | number)[], e
 /** The delta that turns the parent's conversation into `messages`, keeping `keep` of it. */
 export function diffHistory(parent: string, parentConversation: readonly unknown[], messages: readonly unknown[], keep: number): HistoryDelta {
   const edits: HistoryEdit[] = [];
-  for (let i = 0; i < keep; i++) diffValue(parentConversation[i], messages[i], [i], edits);
+  // Whole messages compare by their JSON texts, which each message computes once: the parent's
+  // were computed when the parent itself was recorded.
+  for (let i = 0; i < keep; i++) diffValue(parentConversation[i], messages[i], [i], edits, messageText(parentConversation[i]) === messageText(messages[i]));
   return { parent, keep, edits, append: messages.slice(keep) };
 }
 
@@ -63,6 +66,32 @@ function applyEdit(root: unknown[], edit: HistoryEdit): void {
   const container = target as Record<string | number, unknown>;
   if (edit.remove) delete container[last];
   else container[last] = structuredClone(edit.value);
+}
+
+/**
+ * Whether the delta rebuilds `messages` exactly, checked where it can differ: kept messages
+ * without edits are the parent's, whose texts were compared equal; edited ones are rebuilt
+ * (a copy of just that message) and compared; appended ones are the messages themselves.
+ */
+export function deltaRebuilds(parentConversation: readonly unknown[], delta: HistoryDelta, messages: readonly unknown[]): boolean {
+  if (delta.keep > parentConversation.length || delta.keep + delta.append.length !== messages.length) return false;
+  const edited = new Map<number, unknown[]>();
+  for (const edit of delta.edits) {
+    const index = edit.path[0];
+    if (typeof index !== 'number' || index >= delta.keep) return false;
+    let single = edited.get(index);
+    if (!single) {
+      single = [structuredClone(parentConversation[index])];
+      edited.set(index, single);
+    }
+    applyEdit(single, { ...edit, path: [0, ...edit.path.slice(1)] });
+  }
+  for (let i = 0; i < delta.keep; i++) {
+    const single = edited.get(i);
+    const text = single ? JSON.stringify(single[0]) : messageText(parentConversation[i]);
+    if (text !== messageText(messages[i])) return false;
+  }
+  return true;
 }
 
 /** Rebuilds the messages a delta describes. Does not modify the parent's conversation. */

@@ -2,6 +2,10 @@
  * createRecorder composes recording: captures on the hot path, records built one at a time
  * off it, chained, batched, spooled with fsync, and uploaded to the store in the background.
  */
+import { join } from 'node:path';
+import { openCheckpointWriter, type CheckpointWriter } from '../checkpoint/index.ts';
+import type { SigningKey } from '../checkpoint/signing-key.ts';
+import type { FindingDigester } from '../mask/digest.ts';
 import type { Sealer } from '../seal/sealer.ts';
 import { batchName } from '../store/batch-names.ts';
 import { openSink } from '../store/sink.ts';
@@ -9,16 +13,18 @@ import { Spool } from '../store/spool.ts';
 import { Uploader } from '../store/uploader.ts';
 import { SegmentWriter } from '../store/segment-writer.ts';
 import { InflightJournal } from '../store/inflight-journal.ts';
+import { StartJournal } from '../store/start-journal.ts';
 import { decodeBatch } from './batch-file.ts';
-import { journalLines, readJournal, type JournalProgress } from './inflight.ts';
+import { journalLines, readJournal, startFacts, startFromFacts, type JournalProgress } from './inflight.ts';
 import { encodeBatch } from './batch-file.ts';
 import { encodeBatchIndex, indexEntryOf, INDEX_VERSION } from './batch-index.ts';
 import { Batcher } from './batcher.ts';
+import { sha256Hex } from './hash.ts';
 import { buildRecord, type BuildContext, type UnchainedRecord } from './build-record.ts';
 import { RecordChain, type ChainedLine } from './chain.ts';
 import type { RecordingConfig } from './config.ts';
 import { ExchangeCapture } from './exchange-capture.ts';
-import { noRecorder, type ExchangeRecorder, type ExchangeStart, type Recorder } from './recorder.ts';
+import { noRecorder, type ExchangeRecorder, type ExchangeStart, type Recorder, type RecordingHealth } from './recorder.ts';
 import { ThreadIndex } from './threading.ts';
 
 export type { RecordingConfig } from './config.ts';
@@ -26,9 +32,15 @@ export { recordingConfigSchema } from './config.ts';
 
 export interface RecorderOptions {
   sealer?: Sealer;
+  /** Keys the findings' digests (HMAC-SHA-256); without it findings carry no digest. */
+  digester?: FindingDigester;
   /** Names this writer's chain; by default a generated id kept in the spool directory. */
   instanceId?: string;
   log?: (message: string) => void;
+  /** Signs chain checkpoints when given (the gateway always gives one). */
+  signingKey?: SigningKey;
+  /** Where each checkpoint is logged; by default `log`. */
+  publishCheckpoint?: (checkpoint: { name: string; jws: string }) => void;
 }
 
 export interface RecorderStats {
@@ -38,6 +50,10 @@ export interface RecorderStats {
   recorded: number;
   /** Exchanges served without a record because the spool was full (fail open). */
   unrecorded: number;
+  /** Ended exchanges whose records are still to be built. */
+  toBuild: number;
+  /** Epoch ms of the last exchange served unrecorded, or 0. */
+  lastUnrecordedAt: number;
   spooledBatches: number;
   pendingBytes: number;
   uploadedBatches: number;
@@ -50,7 +66,14 @@ export interface ScribeRecorder extends Recorder {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Lets the event loop run (streams in progress) without a timer's millisecond floor. */
+const yieldToLoop: () => Promise<void> =
+  typeof globalThis.setImmediate === 'function' ? () => new Promise<void>((resolve) => setImmediate(resolve)) : () => sleep(0);
 const BUILD_SLICE_MS = 1;
+/** "Served unrecorded" is logged at most this often, with the count since the last line. */
+const UNRECORDED_LOG_INTERVAL_MS = 10_000;
+/** /healthz says degraded for this long after an exchange was served unrecorded. */
+const DEGRADED_FOR_MS = 60_000;
 
 function capturedBytes(capture: ExchangeCapture): number {
   let bytes = capture.start.request.body.byteLength;
@@ -71,6 +94,10 @@ class SpoolingRecorder implements ScribeRecorder {
   private readonly toBuild: ExchangeCapture[] = [];
   private toBuildBytes = 0;
   private draining = false;
+  /** Set on close once the build budget is spent: the drain loop stops at the next record. */
+  private stopBuilding = false;
+  private lastUnrecordedAt = 0;
+  private unrecordedLogged = { at: 0, count: 0 };
   private spoolFailing = false;
   private closed = false;
   private counts = { begun: 0, recorded: 0, unrecorded: 0, spooledBatches: 0 };
@@ -87,11 +114,15 @@ class SpoolingRecorder implements ScribeRecorder {
     private readonly uploader: Uploader,
     private readonly log: (message: string) => void,
     sealer: Sealer | undefined,
+    private readonly checkpoints: CheckpointWriter | undefined,
+    /** Every exchange's start, fsynced with group commit; and what an earlier run left open. */
+    private readonly starts: { journal: StartJournal<ExchangeStart>; leftovers: Record<string, unknown>[] },
+    digester?: FindingDigester,
   ) {
     const state = spool.writerState();
     this.chain = new RecordChain(state.instance, state.chain);
     const sessionHeaders = [...new Set([config.sessionHeader, 'x-claude-code-session-id'])];
-    this.context = { threads: new ThreadIndex(), sealer, sessionHeaders, storedDefinitions: new Set() };
+    this.context = { threads: new ThreadIndex(), sealer, digester, sessionHeaders, storedDefinitions: new Set() };
     this.batcher = new Batcher(config.batchMaxBytes, config.batchMaxAgeMs, (lines) => this.writeBatch(lines));
     this.journalTimer = setInterval(() => this.journalInFlight(), JOURNAL_INTERVAL_MS);
     (this.journalTimer as { unref?: () => void }).unref?.();
@@ -119,9 +150,25 @@ class SpoolingRecorder implements ScribeRecorder {
   }
 
   /** Records exchanges an earlier run left in flight, unless their records reached the spool. */
+  private async journalUnbuilt(): Promise<void> {
+    const left = [...this.toBuild.splice(0), ...this.live];
+    if (left.length === 0) return;
+    this.log(`recording: stopping with ${left.length} exchange(s) not yet recorded; saving their captures to the spool, to be recorded at the next start`);
+    for (const capture of left) {
+      const id = capture.start.id;
+      const state = this.journaled.get(id) ?? { progress: { started: false, response: false, chunks: 0 }, writing: Promise.resolve() };
+      // Keyed like every finding's digest (a plain hash of a short password can be reversed).
+      const digester = this.context.digester;
+      const hashes = digester ? await Promise.all(capture.findings.map((f) => digester.digest(f.original))) : [];
+      await state.writing;
+      await this.journal.append(id, journalLines(capture, state.progress, hashes)).catch((error: Error) => this.log(`recording: cannot save exchange ${id} to the spool: ${error.message}`));
+      this.toBuildBytes -= capturedBytes(capture);
+    }
+  }
+
   async recoverJournals(): Promise<void> {
     const leftovers = await this.journal.leftovers();
-    if (leftovers.length === 0) return;
+    if (leftovers.length === 0 && this.starts.leftovers.length === 0) return;
     const spooled = new Set<string>();
     for (const { name } of this.spool.pending()) {
       const { lines } = await decodeBatch(await this.spool.read(name));
@@ -133,11 +180,31 @@ class SpoolingRecorder implements ScribeRecorder {
         await this.journal.remove(id);
         continue;
       }
-      this.log(`recording: recovering exchange ${id}, in flight when the gateway stopped`);
-      this.journaled.set(id, { progress: { started: true, response: true, chunks: got.chunks.length }, writing: Promise.resolve() });
+      this.log(`recording: recovering exchange ${id}, ${got.end ? 'served but not yet recorded' : 'in flight'} when the gateway stopped`);
+      this.journaled.set(id, { progress: { started: true, response: true, chunks: got.chunks.length, ended: got.end !== undefined }, writing: Promise.resolve() });
       this.counts.begun++;
       this.enqueue(ExchangeCapture.recovered(got.start, got, () => {}));
     }
+    await this.recoverStarts(spooled);
+  }
+
+  /** Exchanges an earlier run began and never recorded, not even in the in-flight journal. */
+  private async recoverStarts(spooled: ReadonlySet<string>): Promise<void> {
+    const accounted: string[] = [];
+    for (const facts of this.starts.leftovers) {
+      const id = String(facts.id);
+      if (spooled.has(id) || this.journaled.has(id)) {
+        accounted.push(id);
+        continue;
+      }
+      this.log(`recording: exchange ${id} began before the gateway stopped and was never recorded; recording that it started`);
+      const start = startFromFacts(facts);
+      const capture = ExchangeCapture.recovered(start, { start, chunks: [] }, () => {});
+      capture.detail = 'the gateway stopped before the exchange ended; only its start had been journaled';
+      this.counts.begun++;
+      this.enqueue(capture);
+    }
+    await this.starts.journal.done(accounted);
   }
 
   private full(): boolean {
@@ -151,8 +218,7 @@ class SpoolingRecorder implements ScribeRecorder {
   begin(start: ExchangeStart): ExchangeRecorder {
     if (this.closed) return noRecorder.begin(start);
     if (this.config.whenFull === 'open' && this.full()) {
-      this.counts.unrecorded++;
-      this.log(`recording: spool full, exchange ${start.id} served unrecorded (${this.counts.unrecorded} so far)`);
+      this.servedUnrecorded(start.id);
       return noRecorder.begin(start);
     }
     this.counts.begun++;
@@ -161,7 +227,25 @@ class SpoolingRecorder implements ScribeRecorder {
       this.enqueue(ended);
     });
     this.live.add(capture);
+    this.starts.journal.started(start);
     return capture;
+  }
+
+  /** Counts an exchange served without a record and says so, at a bounded rate. */
+  private servedUnrecorded(id: string): void {
+    this.counts.unrecorded++;
+    this.lastUnrecordedAt = Date.now();
+    if (this.lastUnrecordedAt - this.unrecordedLogged.at < UNRECORDED_LOG_INTERVAL_MS) return;
+    const since = this.counts.unrecorded - this.unrecordedLogged.count;
+    this.unrecordedLogged = { at: this.lastUnrecordedAt, count: this.counts.unrecorded };
+    this.log(`recording: spool full, ${since} exchange(s) served unrecorded since the last warning (latest ${id}; ${this.counts.unrecorded} in all)`);
+  }
+
+  /** Ok, or degraded while exchanges are (or lately were) served unrecorded. */
+  health(): RecordingHealth {
+    const recent = this.lastUnrecordedAt > 0 && Date.now() - this.lastUnrecordedAt < DEGRADED_FOR_MS;
+    const state = !this.accepting() ? 'unavailable' : recent || (this.config.whenFull === 'open' && this.full()) ? 'degraded' : 'ok';
+    return { state, unrecorded: this.counts.unrecorded, toBuild: this.toBuild.length };
   }
 
   /**
@@ -182,13 +266,13 @@ class SpoolingRecorder implements ScribeRecorder {
   private async drain(): Promise<void> {
     this.draining = true;
     try {
-      await sleep(0);
+      await yieldToLoop();
       let sliceStart = performance.now();
-      for (let capture = this.toBuild.shift(); capture; capture = this.toBuild.shift()) {
+      for (let capture = this.toBuild.shift(); capture; capture = this.stopBuilding ? undefined : this.toBuild.shift()) {
         await this.record(capture);
         this.toBuildBytes -= capturedBytes(capture);
         if (performance.now() - sliceStart >= BUILD_SLICE_MS) {
-          await sleep(0);
+          await yieldToLoop();
           sliceStart = performance.now();
         }
       }
@@ -250,6 +334,7 @@ class SpoolingRecorder implements ScribeRecorder {
       await this.journal.remove(id).catch((error: Error) => this.log(`recording: cannot remove the journal of ${id}: ${error.message}`));
       this.journaled.delete(id);
     }
+    await this.starts.journal.done(lines.map((l) => l.id));
     this.spool.release(name);
     this.counts.recorded += lines.length;
     this.counts.spooledBatches++;
@@ -271,35 +356,53 @@ class SpoolingRecorder implements ScribeRecorder {
       inFlight: this.counts.begun - this.counts.recorded,
       recorded: this.counts.recorded,
       unrecorded: this.counts.unrecorded,
+      toBuild: this.toBuild.length,
+      lastUnrecordedAt: this.lastUnrecordedAt,
       spooledBatches: this.counts.spooledBatches,
       pendingBytes: this.spool.pendingBytes(),
       uploadedBatches: this.uploader.uploaded,
     };
   }
 
+  /**
+   * Everything served reaches the spool before close resolves, however far behind the builder
+   * is: records are built for a bounded time, and the exchanges still waiting then (and any
+   * still streaming) are journaled as raw captures, which the next start builds.
+   */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.journalTimer);
+    const budget = setTimeout(() => {
+      this.stopBuilding = true;
+    }, this.config.closeBuildBudgetMs);
     await this.flush();
+    clearTimeout(budget);
+    await this.journalUnbuilt();
     await this.uploader.drain(this.config.closeUploadTimeoutMs);
     await this.uploader.stop();
     await this.uploader.segments?.close();
+    await this.checkpoints?.close();
+    await this.starts.journal.close();
+    await this.spool.close();
   }
 }
 
 /** Opens the spool (draining what an earlier run left), the store, and starts recording. */
 export async function createRecorder(config: RecordingConfig, options: RecorderOptions = {}): Promise<ScribeRecorder> {
   if (!config.enabled) {
-    return { ...noRecorder, flush: async () => {}, stats: () => ({ instance: '', inFlight: 0, recorded: 0, unrecorded: 0, spooledBatches: 0, pendingBytes: 0, uploadedBatches: 0 }) };
+    return { ...noRecorder, flush: async () => {}, stats: () => ({ instance: '', inFlight: 0, recorded: 0, unrecorded: 0, toBuild: 0, lastUnrecordedAt: 0, spooledBatches: 0, pendingBytes: 0, uploadedBatches: 0 }) };
   }
   const log = options.log ?? ((message: string) => console.error(message));
   const spool = await Spool.open(config.spoolDir, options.instanceId);
   const sink = await openSink(config.store, config.gcsEndpoint ? { gcsEndpoint: config.gcsEndpoint } : {});
   const segments = new SegmentWriter(sink, log);
-  const uploader = new Uploader(spool, sink, { retryMinMs: config.uploadRetryMinMs, retryMaxMs: config.uploadRetryMaxMs, log, segments });
+  const checkpoints = options.signingKey ? await openCheckpointWriter(config, sink, options.signingKey, log, options.publishCheckpoint) : undefined;
+  const onStored = checkpoints && ((name: string, bytes: Uint8Array) => checkpoints.batchStored(name, bytes));
+  const uploader = new Uploader(spool, sink, { retryMinMs: config.uploadRetryMinMs, retryMaxMs: config.uploadRetryMaxMs, log, segments, onStored });
+  const starts = await StartJournal.open<ExchangeStart>(join(config.spoolDir, 'starts'), { describe: startFacts, log });
   const pending = spool.pending().length;
   if (pending > 0) log(`recording: draining ${pending} spooled batch(es) to ${sink.url}`);
-  const recorder = new SpoolingRecorder(config, spool, new InflightJournal(config.spoolDir), uploader, log, options.sealer);
+  const recorder = new SpoolingRecorder(config, spool, new InflightJournal(config.spoolDir), uploader, log, options.sealer, checkpoints, starts, options.digester);
   // Before any upload: recovery must see every spooled record to avoid recording one twice.
   await recorder.recoverJournals();
   uploader.kick();

@@ -108,7 +108,11 @@ export interface RecordedFinding {
   path?: string;
   /** The hold-back cap forced the decision; the span covers what had arrived by then. */
   truncated?: true;
-  sha256: string;
+  /** HMAC-SHA-256 of the original under the deployment's digest key `dk` (lower-case hex). */
+  hmac?: string;
+  dk?: string;
+  /** Records written before keyed digests: plain SHA-256 of the original. */
+  sha256?: string;
   /** Compact JWE of the original; absent when no seal key is configured. */
   sealed?: string;
   kid?: string;

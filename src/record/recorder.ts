@@ -55,6 +55,16 @@ export interface Recorder {
   accepting(): boolean;
   /** Flushes everything buffered to the store (or at least the spool); on shutdown. */
   close(): Promise<void>;
+  /** Whether everything served is being recorded; degraded while exchanges go unrecorded. */
+  health?(): RecordingHealth;
+}
+
+export interface RecordingHealth {
+  state: 'ok' | 'degraded' | 'unavailable';
+  /** Exchanges served without a record since the gateway started. */
+  unrecorded: number;
+  /** Ended exchanges whose records are still to be built. */
+  toBuild: number;
 }
 
 /** Records nothing; used when recording is turned off. */

@@ -76,9 +76,8 @@ export class ThreadIndex {
   }
 
   /** Remembers an exchange's request and the conversation it left (request plus answer). */
-  async remember(identityKey: string, exchangeId: string, sessionId: string, messages: readonly unknown[], conversation: readonly unknown[], bytes: number): Promise<void> {
-    const requestHashes = await prefixHashes(messages);
-    const conversationHashes = conversation.length > messages.length ? await prefixHashes(conversation) : requestHashes;
+  remember(identityKey: string, exchangeId: string, sessionId: string, messages: readonly unknown[], conversation: readonly unknown[], bytes: number, requestHashes = prefixHashes(messages)): void {
+    const conversationHashes = conversation.length > messages.length ? prefixHashes(conversation, requestHashes) : requestHashes;
     for (const hashes of [requestHashes, conversationHashes]) {
       const length = hashes.length - 1;
       if (length === 0) continue;

@@ -1,38 +1,19 @@
-/** Node entry point: serves the gateway with @hono/node-server and shuts down gracefully. */
-import { serve } from '@hono/node-server';
-import type { Server } from 'node:http';
-import { announceListening, boot } from '../lifecycle/boot.ts';
+/** Node entry point: serves the gateway on node:http with undici upstream, shuts down gracefully. */
 import type { AddressInfo } from 'node:net';
-
-/**
- * @hono/node-server probes a streamed body before sending headers: when the first chunk is
- * ready but the second is not, it waits a timer tick (about 1 ms) to see whether the body is
- * short enough for a content-length. A body declared chunked goes out at once.
- */
-function declareChunked(response: Response): Response {
-  if (response.body !== null && !response.headers.has('content-length')) response.headers.set('transfer-encoding', 'chunked');
-  return response;
-}
+import { announceListening, boot } from '../lifecycle/boot.ts';
+import { createGatewayServer } from './node-server.ts';
+import { nodeTransport } from './node-transport.ts';
 
 export async function runNode(): Promise<number> {
-  const booted = await boot(process.env);
+  const transport = nodeTransport();
+  const booted = await boot(process.env, { transport });
   if (!booted) return 1;
   const { gateway, config } = booted;
-  // Node's 16 KiB header limit would answer an oversized token with a bare 431; at 64 KiB the
-  // gateway itself refuses it with an Anthropic-shaped 401.
-  const server = serve({
-    fetch: (request) => gateway.fetch(request).then(declareChunked),
-    port: config.server.port,
-    hostname: config.server.host,
-    serverOptions: { maxHeaderSize: 64 * 1024 },
-  }) as Server;
-  // Streams may be quiet for minutes; the gateway's own idle timeout governs them.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
-  server.keepAliveTimeout = 65_000;
+  const server = createGatewayServer(gateway);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
+    server.listen(config.server.port, config.server.host);
   }).catch((error: NodeJS.ErrnoException) => {
     console.error(`scribe: cannot listen on ${config.server.host}:${config.server.port}: ${error.code ?? error.message}`);
     process.exit(1);
@@ -49,6 +30,7 @@ export async function runNode(): Promise<number> {
       server.closeIdleConnections();
       await gateway.close(config.server.shutdownGraceMs);
       server.closeAllConnections();
+      await transport.close().catch(() => {});
       console.error('scribe: stopped');
       resolve(0);
     };

@@ -12,6 +12,7 @@ import type { ChainHead } from '../record/chain.ts';
 import { sha256Hex } from '../record/hash.ts';
 import { parseBatchName, safeInstanceId } from './batch-names.ts';
 import { syncDirectory, writeDurably } from './file-sink.ts';
+import { SpoolLock } from './spool-lock.ts';
 
 export interface WriterState {
   instance: string;
@@ -43,6 +44,7 @@ export class Spool {
   /** Batches stored but not yet released for upload. */
   private readonly held = new Map<string, number>();
   private state: WriterState;
+  private lock: SpoolLock | undefined;
 
   private constructor(readonly dir: string, state: WriterState) {
     this.pendingDir = join(dir, 'pending');
@@ -52,11 +54,16 @@ export class Spool {
   /** Opens (or creates) a spool, recovering the writer state from batches written after it. */
   static async open(dir: string, instanceId?: string): Promise<Spool> {
     await mkdir(join(dir, 'pending'), { recursive: true });
+    const lock = await SpoolLock.acquire(dir);
     const saved = await readFile(join(dir, 'state.json'), 'utf8').then((t) => JSON.parse(t) as WriterState, () => undefined);
     const instance = safeInstanceId(instanceId ?? saved?.instance ?? `gw${randomBytes(6).toString('hex')}`);
     const fresh: WriterState = { instance, batch: { seq: -1, name: null, sha256: null }, chain: { seq: -1, hash: null } };
     const spool = new Spool(dir, saved?.instance === instance ? saved : fresh);
-    await spool.scan();
+    spool.lock = lock;
+    await spool.scan().catch(async (error: unknown) => {
+      await lock.release();
+      throw error;
+    });
     return spool;
   }
 
@@ -135,6 +142,11 @@ export class Spool {
 
   async read(name: string): Promise<Uint8Array> {
     return new Uint8Array(await readFile(join(this.pendingDir, encodeName(name))));
+  }
+
+  /** Lets another process open this spool directory. */
+  async close(): Promise<void> {
+    await this.lock?.release();
   }
 
   /** The batch's index file, when the writer spooled one (spools of older versions did not). */

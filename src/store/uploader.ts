@@ -20,6 +20,8 @@ export interface UploaderOptions {
   log: (message: string) => void;
   /** Gathers stored batches' indexes into segments. */
   segments?: SegmentWriter;
+  /** Told of every batch the store now holds (the checkpoint writer). */
+  onStored?: ((name: string, bytes: Uint8Array) => void) | undefined;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -118,6 +120,7 @@ export class Uploader {
         await this.storeIndex(name, bytes);
         await this.spool.remove(name);
         this.uploaded++;
+        this.options.onStored?.(name, bytes);
         return;
       } catch (error) {
         this.options.log(`upload of ${name} failed (attempt ${attempt + 1}): ${(error as Error).message}`);

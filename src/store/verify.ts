@@ -6,6 +6,9 @@
  * It streams: one writer at a time, each batch read ahead in parallel and dropped once checked,
  * so memory holds the batch names and the ids of the records seen, never the records.
  */
+import type { JWK } from 'jose';
+import { checkCheckpoints, type CheckpointReport, type WriterBatches } from '../checkpoint/check.ts';
+import { CHECKPOINT_PREFIX } from '../checkpoint/checkpoint.ts';
 import type { BatchHeader } from '../record/batch-file.ts';
 import { sha256Hex } from '../record/hash.ts';
 import type { ExchangeRecord } from '../record/record.ts';
@@ -31,6 +34,10 @@ export interface VerifyReport {
   records: number;
   instances: number;
   problems: string[];
+  /** Facts that do not fail the store (such as: truncation not checked without a key). */
+  notes: string[];
+  /** With a key: the signed checkpoints, per writer. */
+  checkpoints?: CheckpointReport;
   writers: WriterSummary[];
   /** Present when verifying a time window. */
   window?: { since?: number; until?: number };
@@ -43,6 +50,30 @@ export interface VerifyOptions {
   /** Store reads in flight at once. */
   concurrency?: number;
   progress?: (done: number, total: number) => void;
+  /** The public JWK that verifies checkpoints: with it, truncation is checked (whole store only). */
+  key?: JWK;
+  /** Second destinations holding copies of the checkpoints (recording.checkpointMirror). */
+  checkpointStores?: readonly Sink[];
+}
+
+/**
+ * Checks the signed checkpoints of the store, and of any second destination (a mirror store),
+ * against the batches verify read (each writer's seq -> name, hash, time).
+ */
+async function checkStoredCheckpoints(sinks: readonly Sink[], summaries: readonly WriterSummary[], key: JWK): Promise<CheckpointReport> {
+  const writers = new Map<string, WriterBatches>(summaries.map((w) => [w.instance, { batches: w.batchFiles }]));
+  const found = new Map<string, { jws: string; from: string }>();
+  const differing: string[] = [];
+  for (const source of sinks) {
+    for (const name of await source.list(CHECKPOINT_PREFIX)) {
+      const jws = new TextDecoder().decode(await source.read(name));
+      const earlier = found.get(name);
+      if (!earlier) found.set(name, { jws, from: source.url });
+      else if (earlier.jws !== jws) differing.push(`checkpoint ${name}: differs between ${earlier.from} and ${source.url}`);
+    }
+  }
+  const report = await checkCheckpoints([...found].map(([name, { jws }]) => ({ name, jws })), writers, key);
+  return { ...report, problems: [...differing, ...report.problems] };
 }
 
 /** Problems with one batch file on its own (name, header, content hash). */
@@ -175,7 +206,9 @@ async function listNames(sink: Sink, options: VerifyOptions): Promise<string[]> 
 export async function verifyStore(sink: Sink, options: VerifyOptions = {}): Promise<VerifyReport> {
   await sink.probe();
   const problems: string[] = [];
+  const notes: string[] = [];
   const windowed = options.since !== undefined || options.until !== undefined;
+  if (windowed && options.key) throw new Error('checkpoints vouch for a writer\'s whole history: verify with --key over the whole store, without --since/--until');
   const byInstance = new Map<string, string[]>();
   const names = await listNames(sink, options);
   for (const name of names) {
@@ -215,12 +248,26 @@ export async function verifyStore(sink: Sink, options: VerifyOptions = {}): Prom
     writers.push(check.summary);
   }
   if (names.length === 0) problems.push(windowed ? `${sink.url}: no batch files in the window` : `${sink.url}: the store holds no batch files`);
+  let checkpoints: CheckpointReport | undefined;
+  if (options.key) {
+    try {
+      checkpoints = await checkStoredCheckpoints([sink, ...(options.checkpointStores ?? [])], writers, options.key);
+    } catch (error) {
+      throw describeStoreError(error, sink.url);
+    }
+    problems.push(...checkpoints.problems);
+    notes.push(...checkpoints.notes);
+  } else if (!windowed) {
+    notes.push('truncation (a writer\'s newest batches, or all of them, removed) cannot be detected without the checkpoint key: pass --key (see scribe checkpoint-key)');
+  }
   return {
     store: sink.url,
     batches,
     records: writers.reduce((sum, w) => sum + w.records, 0),
     instances: writers.length,
     problems,
+    notes,
+    ...(checkpoints ? { checkpoints } : {}),
     writers,
     ...(windowed ? { window: { ...(options.since !== undefined ? { since: options.since } : {}), ...(options.until !== undefined ? { until: options.until } : {}) } } : {}),
   };

@@ -1,5 +1,6 @@
 import { errorEvent } from '../http/errors.ts';
 import type { Outcome } from '../record/recorder.ts';
+import type { ChunkReader } from '../upstream/transport.ts';
 
 /** Who hears about a relayed stream: every chunk as the client gets it, and the ending. */
 export interface RelayObserver {
@@ -19,85 +20,150 @@ export interface RelayOptions {
   observer: RelayObserver;
 }
 
+/**
+ * Where a runtime's server writes a relayed body directly, without a Web stream in between
+ * (src/runtime/node-server.ts adapts Node's ServerResponse to it).
+ */
+export interface ByteSink {
+  /** False when the client is not taking more for now: wait for drained() before the next. */
+  write(bytes: Uint8Array): boolean;
+  /** Resolves when the client takes more, or has gone. */
+  drained(): Promise<void>;
+  end(): void;
+}
+
 const encoder = new TextEncoder();
 
 /**
  * Hands the upstream's chunks to the client as they arrive: the same Uint8Array objects, no
  * copies, no decoding, no timers per chunk (the idle check reads one timestamp per chunk).
+ * The client end is either a Web stream (stream(), every runtime) or a runtime's own
+ * writer (pumpTo(), where the runtime offers one); the guarantees are the same.
  */
-export function relay(source: ReadableStream<Uint8Array>, options: RelayOptions): ReadableStream<Uint8Array> {
-  const { observer } = options;
-  const reader = source.getReader();
-  let lastChunkAt = performance.now();
-  let idleTimer: ReturnType<typeof setTimeout> | undefined;
-  let timedOut = false;
-  let ended = false;
+export class Relay {
+  private lastChunkAt = performance.now();
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private timedOut = false;
+  private ended = false;
 
-  const finish = (outcome: Outcome, detail?: string): void => {
-    if (ended) return;
-    ended = true;
-    if (idleTimer !== undefined) clearTimeout(idleTimer);
-    observer.end(outcome, detail);
-  };
+  constructor(
+    private readonly reader: ChunkReader,
+    private readonly options: RelayOptions,
+  ) {
+    this.idleTimer = setTimeout(this.checkIdle, options.idleTimeoutMs);
+  }
 
-  const checkIdle = (): void => {
-    if (ended) return;
-    const idleFor = performance.now() - lastChunkAt;
-    if (idleFor >= options.idleTimeoutMs) {
-      timedOut = true;
-      options.abortUpstream('idle timeout');
+  private readonly checkIdle = (): void => {
+    if (this.ended) return;
+    const idleFor = performance.now() - this.lastChunkAt;
+    if (idleFor >= this.options.idleTimeoutMs) {
+      this.timedOut = true;
+      this.options.abortUpstream('idle timeout');
       return;
     }
-    idleTimer = setTimeout(checkIdle, options.idleTimeoutMs - idleFor);
+    this.idleTimer = setTimeout(this.checkIdle, this.options.idleTimeoutMs - idleFor);
   };
 
-  const fail = (controller: ReadableStreamDefaultController<Uint8Array>, outcome: Outcome, message: string): void => {
-    if (options.sse) {
-      const bytes = encoder.encode(errorEvent(outcome === 'timeout' ? 'timeout_error' : 'api_error', message));
-      observer.chunk(bytes);
-      controller.enqueue(bytes);
+  private finish(outcome: Outcome, detail?: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+    this.options.observer.end(outcome, detail);
+  }
+
+  /**
+   * Reads the next chunk. Undefined when the stream is over: then the relay has finished and,
+   * on a failure midway of an SSE stream, `closing` holds the error event the client gets last.
+   */
+  private async next(): Promise<{ chunk?: Uint8Array; closing?: Uint8Array }> {
+    let result: ReadableStreamReadResult<Uint8Array>;
+    try {
+      result = await this.reader.read();
+    } catch (error) {
+      if (this.ended) return {};
+      if (this.options.clientSignal?.aborted) {
+        this.finish('client_aborted');
+        return {};
+      }
+      return this.failure(this.timedOut ? 'timeout' : 'upstream_error', this.timedOut
+        ? `The upstream sent nothing for ${this.options.idleTimeoutMs} ms; the stream was ended.`
+        : `The upstream connection failed mid-response: ${describe(error)}`);
     }
-    finish(outcome, message);
-    closeQuietly(controller);
-  };
+    if (result.done) {
+      this.finish('complete');
+      return {};
+    }
+    this.lastChunkAt = performance.now();
+    this.options.observer.chunk(result.value);
+    return { chunk: result.value };
+  }
 
-  return new ReadableStream<Uint8Array>(
-    {
-      start() {
-        idleTimer = setTimeout(checkIdle, options.idleTimeoutMs);
-      },
-      async pull(controller) {
-        let result: ReadableStreamReadResult<Uint8Array>;
-        try {
-          result = await reader.read();
-        } catch (error) {
-          if (ended) return;
-          if (options.clientSignal?.aborted) {
-            finish('client_aborted');
-            closeQuietly(controller);
+  private failure(outcome: Outcome, message: string): { closing?: Uint8Array } {
+    let closing: Uint8Array | undefined;
+    if (this.options.sse) {
+      closing = encoder.encode(errorEvent(outcome === 'timeout' ? 'timeout_error' : 'api_error', message));
+      this.options.observer.chunk(closing);
+    }
+    this.finish(outcome, message);
+    return closing ? { closing } : {};
+  }
+
+  /** The client left: the upstream request stops too. */
+  cancel(reason?: unknown): void {
+    if (this.ended) return;
+    this.finish('client_aborted', typeof reason === 'string' ? reason : undefined);
+    this.options.abortUpstream('client went away');
+    this.reader.cancel(reason).catch(() => {});
+  }
+
+  /** The relayed body as a Web stream: pulled by the client, one upstream read per pull. */
+  stream(): ReadableStream<Uint8Array> {
+    return new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          const { chunk, closing } = await this.next();
+          if (chunk) {
+            controller.enqueue(chunk);
             return;
           }
-          if (timedOut) fail(controller, 'timeout', `The upstream sent nothing for ${options.idleTimeoutMs} ms; the stream was ended.`);
-          else fail(controller, 'upstream_error', `The upstream connection failed mid-response: ${describe(error)}`);
-          return;
-        }
-        if (result.done) {
-          finish('complete');
-          controller.close();
-          return;
-        }
-        lastChunkAt = performance.now();
-        observer.chunk(result.value);
-        controller.enqueue(result.value);
+          if (closing) controller.enqueue(closing);
+          closeQuietly(controller);
+        },
+        cancel: (reason) => this.cancel(reason),
       },
-      cancel(reason) {
-        finish('client_aborted', typeof reason === 'string' ? reason : undefined);
-        options.abortUpstream('client went away');
-        reader.cancel(reason).catch(() => {});
-      },
-    },
-    { highWaterMark: 0 },
-  );
+      { highWaterMark: 0 },
+    );
+  }
+
+  /** Writes the relayed body to a runtime's own writer, waiting whenever the client is slow. */
+  async pumpTo(sink: ByteSink): Promise<void> {
+    for (;;) {
+      const { chunk, closing } = await this.next();
+      if (!chunk) {
+        if (closing) sink.write(closing);
+        sink.end();
+        return;
+      }
+      if (!sink.write(chunk)) await sink.drained();
+      if (this.ended) return;
+    }
+  }
+}
+
+const directBodies = new WeakMap<Response, Relay>();
+
+/**
+ * A response whose body is relayed. Any runtime reads its Web stream; a runtime that can
+ * write the bytes itself asks relayOf() for the relay and pumps it instead.
+ */
+export function relayedResponse(relay: Relay, init: ResponseInit): Response {
+  const response = new Response(relay.stream(), init);
+  directBodies.set(response, relay);
+  return response;
+}
+
+export function relayOf(response: Response): Relay | undefined {
+  return directBodies.get(response);
 }
 
 /** The client may already have cancelled; closing then has nothing left to do. */

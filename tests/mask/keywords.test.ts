@@ -4,11 +4,11 @@ import { KeywordAutomaton } from '../../src/mask/keywords.ts';
 import { ANYWHERE, NAME_START, WORD_START } from '../../src/mask/rules/rule.ts';
 
 const automaton = new KeywordAutomaton([
-  { text: 'ghp_', foldCase: false, start: WORD_START, rule: 0 },
-  { text: 'sk-', foldCase: false, start: WORD_START, rule: 1 },
-  { text: 'sk-ant-api', foldCase: false, start: WORD_START, rule: 2 },
-  { text: 'token', foldCase: true, start: NAME_START, rule: 3 },
-  { text: '://', foldCase: false, start: ANYWHERE, rule: 4 },
+  { text: 'ghp_', foldCase: false, start: WORD_START, rule: 0, holds: true },
+  { text: 'sk-', foldCase: false, start: WORD_START, rule: 1, holds: true },
+  { text: 'sk-ant-api', foldCase: false, start: WORD_START, rule: 2, holds: true },
+  { text: 'token', foldCase: true, start: NAME_START, rule: 3, holds: false },
+  { text: '://', foldCase: false, start: ANYWHERE, rule: 4, holds: true },
 ]);
 
 /** Runs the automaton over text; returns [keyword, start] of every verified hit. */
@@ -62,4 +62,11 @@ test('hold-back: only a trailing fragment that could still start a hit', () => {
   assert.equal(holdback('GH'), 0); // case-sensitive prefix in the wrong case
   assert.equal(holdback('see http:/'), 2);
   assert.equal(holdback('plain text.'), 0);
+});
+
+test('hold-back: a fragment of a keyword that only introduces a value is not held', () => {
+  // "token" is a name whose rule redacts what follows it: the name itself is released at once.
+  assert.equal(holdback('going to'), 0);
+  assert.equal(holdback('the tok'), 0);
+  assert.deepEqual(hits('going to'), []);
 });

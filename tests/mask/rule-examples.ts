@@ -13,6 +13,10 @@ export interface RuleExamples {
 const t = (secret: string): [string, string, string] => ['token here: ', secret, ' end'];
 const AGE = 'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L';
 const slackDigits = () => `${gen(D, 12)}-${gen(D, 13)}`;
+/** A Discord bot token's shape: base64url of a snowflake id, a 6-character stamp, an HMAC. */
+const discordToken = () => `${btoa(`${gen('1-9', 1)}${gen(D, 18)}`).replace(/=+$/, '')}.${gen(B64U, 6)}.${gen(B64U, 38)}`;
+/** 40 characters with both cases and a digit, as AWS secret keys have. */
+const awsSecret = () => `${gen('A-Z', 2)}${gen('a-z', 2)}${gen('0-9', 2)}${gen('A-Za-z0-9/+', 34)}`;
 
 export const ruleExamples: Record<string, RuleExamples> = {
   // AI
@@ -53,8 +57,12 @@ export const ruleExamples: Record<string, RuleExamples> = {
   // Cloud
   'aws-access-key-id': { yes: [t(`AKIA${gen('A-Z2-7', 16)}`), t(`ASIA${gen('A-Z2-7', 16)}`)], no: ['AKIAIOSFODNN7EXAMPLE', `AKIA${gen(UP, 10)}`] },
   'aws-secret-access-key': {
-    yes: [['aws_secret_access_key = ', gen('A-Za-z0-9/+', 40), '\n'], ['"SecretAccessKey": "', gen('A-Za-z0-9/+', 40), '"']],
-    no: ['aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'aws_secret_access_key = ${AWS_SECRET}'],
+    yes: [['aws_secret_access_key = ', awsSecret(), '\n'], ['"SecretAccessKey": "', awsSecret(), '"']],
+    no: ['aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'aws_secret_access_key = ${AWS_SECRET}', `commit ${gen(HEX, 40)} after AKIA`],
+  },
+  'alibaba-access-key-secret': {
+    yes: [['ALIBABA_CLOUD_ACCESS_KEY_SECRET=', `${gen(AN, 29)}7`, '\n']],
+    no: ["ALIBABA_CLOUD_ACCESS_KEY_SECRET=${ALIBABA_SECRET}", "AccessKeySecret: <your-secret>"],
   },
   'aws-session-token': { yes: [['AWS_SESSION_TOKEN=', gen(B64, 300), '\n']], no: ['AWS_SESSION_TOKEN=$TOKEN'] },
   'gcp-api-key': { yes: [t(`AIza${gen(B64U, 35)}`)], no: [`AIza${gen(B64U, 20)}`] },
@@ -105,8 +113,14 @@ export const ruleExamples: Record<string, RuleExamples> = {
     yes: [['https://contoso.webhook.office.com/webhookb2/', `${uuid()}@${uuid()}/IncomingWebhook/${gen(HEX, 32)}/${uuid()}`, '\n']],
     no: ['https://contoso.webhook.office.com/webhookb2/abc'],
   },
-  'discord-bot-token': { yes: [['DISCORD_BOT_TOKEN=', `M${gen(B64U, 23)}.${gen(B64U, 6)}.${gen(B64U, 38)}`, '\n']], no: ['DISCORD_BOT_TOKEN=abc'] },
-  'telegram-bot-token': { yes: [[`bot ${gen('1-9', 1)}${gen(D, 9)}:`, `AA${gen(B64U, 33)}`, '']], no: [`12:AA${gen(B64U, 33)}`] },
+  'discord-bot-token': {
+    yes: [['DISCORD_BOT_TOKEN=', discordToken(), '\n'], ['client.login("', discordToken(), '")']],
+    no: ['DISCORD_BOT_TOKEN=abc', `M${gen(AL, 23)}.${gen(B64U, 6)}.${gen(B64U, 38)}`.replace(/^MT/, 'Mx')],
+  },
+  'telegram-bot-token': {
+    yes: [[`bot ${gen('1-9', 1)}${gen(D, 9)}:`, `AA${gen(B64U, 33)}`, ''], [`https://api.telegram.org/bot${gen('1-9', 1)}${gen(D, 9)}:`, `AA${gen(B64U, 33)}`, '/getMe']],
+    no: [`12:AA${gen(B64U, 33)}`, `robot${gen(D, 10)}:AA${gen(B64U, 33)}`],
+  },
   // Commerce and messaging
   'stripe-secret-key': { yes: [t(`sk_live_${gen(AN, 99)}`)], no: [`sk_live_${gen(AN, 10)}`] },
   'stripe-test-secret-key': { yes: [t(`sk_test_${gen(AN, 24)}`)], no: ['sk_test_abc'] },
@@ -167,6 +181,17 @@ export const ruleExamples: Record<string, RuleExamples> = {
   'url-credentials': { yes: [['https://deploy:', gen(AN, 20), '@git.internal/repo.git']], no: ['https://user:pass@example.com', 'see https://docs.internal/x'] },
   'basic-auth-header': { yes: [['Authorization: Basic ', btoa(`alice:${gen(AN, 16)}`), '\r\n']], no: ['the basic idea is simple', `Basic ${btoa('nocolonhere')}`] },
   'bearer-token': { yes: [['Authorization: Bearer ', gen(AN, 40), '\n']], no: ['Authorization: Bearer token', 'the bearer of bad news'] },
+  // Command lines
+  'command-line-password': {
+    yes: [['curl -u deploy:', `${gen(AN, 12)}!`, ' https://api.internal/v1'], ["mysql -h db -u root -p'", `${gen(AN, 10)}#1`, "' app"],
+      ['docker login registry.internal -u ci --password ', gen(AN, 20), '\n'], ['htpasswd -bc /etc/nginx/.htpasswd admin ', `${gen(AN, 9)}7`, '\n'],
+      ['sshpass -p ', gen(AN, 12), ' ssh ops@host'], ['redis-cli -h cache -a ', gen(AN, 16), ' PING']],
+    no: ['curl -u $USER:$PASS https://x', 'mysql -u root -p app', 'docker run -p 8080:80 nginx', 'use curl, then check.', 'curl -u user:<password> https://x'],
+  },
+  'command-line-secret-option': {
+    yes: [['vault login --token=', `${gen(AN, 8)}-${gen(AN, 8)}`, ' -address=x'], ['mytool sync --api-key ', `${gen(AN, 20)}9`, ' --verbose']],
+    no: ['kubectl --token $TOKEN get pods', 'mytool --password PASSWORD', 'the --token option', 'mytool --secret ./secret.txt'],
+  },
   // Generic
   'generic-secret-assignment': {
     yes: [['password = "', 'Xk9#mQ2$vL7p', '"'], ['API_SECRET: ', gen(AN, 24), '\n'], ['{"client_secret":"', gen(AN, 30), '"}'], ['export DB_PASSWORD=', `${gen(AN, 12)}!`, '\n'],

@@ -66,10 +66,10 @@ export interface AgentTurn {
 }
 
 /** The requests and answers of an agent session of `turns` calls. */
-export function agentSession(turns: number, sessionId?: string, profile: SessionProfile = lightProfile): AgentTurn[] {
+export function agentSession(turns: number, sessionId?: string, profile: SessionProfile = lightProfile, opening = 'Please fix the failing test in src/record and explain the cause.'): AgentTurn[] {
   const system = systemOf(profile);
   const tools = toolsOf(profile);
-  const history: Record<string, unknown>[] = [{ role: 'user', content: 'Please fix the failing test in src/record and explain the cause.' }];
+  const history: Record<string, unknown>[] = [{ role: 'user', content: opening }];
   const out: AgentTurn[] = [];
   for (let turn = 0; turn < turns; turn++) {
     // The marker sits on the newest user message only, as Claude Code places it.

@@ -1,7 +1,8 @@
 /** What createRecorder writes: one schema-valid record per exchange, tied to identity, every ending marked. */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
+import { createFindingDigester } from '../../src/mask/digest.ts';
 import { createRecorder } from '../../src/record/index.ts';
 import type { Sealer } from '../../src/seal/sealer.ts';
 import { RecordSet } from '../../src/replay/record-set.ts';
@@ -93,7 +94,7 @@ test('no caller token and no upstream key appears in any record', async () => {
   for (const record of await storedRecords(config.store)) assert.ok(record.id === rejected.id || record.identity?.subject === 'alice');
 });
 
-test('redacted originals are sealed, hashed, and never stored in plain text', async () => {
+test('redacted originals are sealed, digested with the deployment key, and never stored in plain text', async () => {
   const root = await tempDir('findings');
   const config = configFor(root);
   const sealed: string[] = [];
@@ -104,7 +105,9 @@ test('redacted originals are sealed, hashed, and never stored in plain text', as
       return 'eyJhbGciOiJFQ0RILUVTIn0..aXY.Y2lwaGVy.dGFn';
     },
   };
-  const recorder = await createRecorder(config, { sealer, log: () => {} });
+  const digestKey = 'k'.repeat(16) + 'deployment-digest-key';
+  const digester = await createFindingDigester(new TextEncoder().encode(digestKey));
+  const recorder = await createRecorder(config, { sealer, digester, log: () => {} });
   const secret = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
   playStream(recorder, startOf(body), [{ type: 'text', text: 'token: [REDACTED:github-pat]' }], {
     during: (exchange) => exchange.finding({ rule: 'github-pat', where: 'response', block: 0, start: 7, end: 28, original: secret }),
@@ -114,14 +117,14 @@ test('redacted originals are sealed, hashed, and never stored in plain text', as
   const [record] = await storedRecords(config.store);
   assert.deepEqual(record?.findings, [{
     rule: 'github-pat', where: 'response', block: 0, start: 7, end: 28,
-    sha256: createHash('sha256').update(secret).digest('hex'),
+    hmac: createHmac('sha256', digestKey).update(secret).digest('hex'), dk: digester.keyId,
     sealed: 'eyJhbGciOiJFQ0RILUVTIn0..aXY.Y2lwaGVy.dGFn', kid: 'audit-2026',
   }]);
   assert.deepEqual(sealed, [secret]);
   assert.ok(!(await storedText(config.store)).includes(secret));
 });
 
-test('without a seal key a finding keeps only its hash', async () => {
+test('without a seal key or digest key a finding keeps neither the original nor a digest of it', async () => {
   const root = await tempDir('findings-nokey');
   const config = configFor(root);
   const recorder = await createRecorder(config, { log: () => {} });
@@ -132,8 +135,10 @@ test('without a seal key a finding keeps only its hash', async () => {
   await recorder.close();
   const [record] = await storedRecords(config.store);
   const finding = record?.findings[0];
+  assert.equal(finding?.rule, 'aws-key');
   assert.equal(finding?.sealed, undefined);
-  assert.match(String(finding?.sha256), /^[0-9a-f]{64}$/);
+  assert.equal(finding?.sha256, undefined);
+  assert.equal(finding?.hmac, undefined);
   assert.ok(!(await storedText(config.store)).includes(secret));
 });
 

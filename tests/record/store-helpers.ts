@@ -31,6 +31,8 @@ export function configFor(root: string, overrides: Partial<RecordingConfig> = {}
     batchMaxAgeMs: 50,
     uploadRetryMinMs: 20,
     uploadRetryMaxMs: 200,
+    // Tests that read records back give close() all the time it needs to build them.
+    closeBuildBudgetMs: 60_000,
     ...overrides,
   });
 }

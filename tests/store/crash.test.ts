@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { decodeBatch } from '../../src/record/batch-file.ts';
 import { openSink } from '../../src/store/sink.ts';
-import { Spool } from '../../src/store/spool.ts';
 import { verifyStore } from '../../src/store/verify.ts';
 import { storedRecords, tempDir } from '../record/store-helpers.ts';
 import { startGcsServer, type GcsServer } from '../support/gcs-server.ts';
@@ -51,12 +50,12 @@ async function journaled(spoolDir: string, id: string): Promise<boolean> {
   return text.includes('"chunks"');
 }
 
-/** Record ids in the spool's pending batches. */
+/** Record ids in the spool's pending batches (read from the files: the child holds the spool). */
 async function spooledIds(spoolDir: string): Promise<string[]> {
-  const spool = await Spool.open(spoolDir);
+  const pending = join(spoolDir, 'pending');
   const ids: string[] = [];
-  for (const { name } of spool.pending()) {
-    const { lines } = await decodeBatch(await spool.read(name));
+  for (const file of (await readdir(pending)).filter((f) => !f.startsWith('.tmp-') && !f.endsWith('.idx'))) {
+    const { lines } = await decodeBatch(new Uint8Array(await readFile(join(pending, file))));
     ids.push(...lines.map((line) => (JSON.parse(line) as { id: string }).id));
   }
   return ids;
@@ -104,6 +103,37 @@ test('SIGKILL with batches pending loses no finished exchange; the next start dr
   assert.equal(interrupted?.outcome.status, 'interrupted');
   assert.match(String(interrupted?.response?.message?.content[0]?.text), /^a long/);
   assert.equal(new Set(records.map((r) => r.chain.instance)).size, 1);
+  const report = await verifyStore(await openSink(store, { gcsEndpoint: server.url }));
+  assert.deepEqual(report.problems, []);
+});
+
+test('SIGKILL moments after an exchange began: the next start records that it began, as interrupted', { timeout: 60_000 }, async () => {
+  const root = await tempDir('crash-start');
+  const spoolDir = join(root, 'spool');
+  const store = 'gs://audit/crash-start';
+  const child = await run([spoolDir, store, server.url, 'begin', 'early'], 'begun');
+  // Group commit: the start is fsynced within milliseconds, long before the 1 s in-flight journal.
+  const startsFile = async () => (await readdir(join(spoolDir, 'starts'))).map((f) => join(spoolDir, 'starts', f));
+  const began = Date.now();
+  while (!(await Promise.all((await startsFile()).map((f) => readFile(f, 'utf8')))).join('').includes('early-just-begun')) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const durableAfterMs = Date.now() - began;
+  await child.kill();
+  assert.ok(durableAfterMs < 1000, `the start took ${durableAfterMs} ms to reach the journal`);
+  assert.equal(await readdir(join(spoolDir, 'inflight')).catch(() => []).then((f) => f.length), 0);
+  const journal = (await Promise.all((await startsFile()).map((f) => readFile(f, 'utf8')))).join('');
+  assert.doesNotMatch(journal, /killed at once/, 'no request body in the start journal');
+
+  await (await run([spoolDir, store, server.url, '0', 'x'], 'drained all')).done;
+  const records = await storedRecords(store, { gcsEndpoint: server.url });
+  assert.deepEqual(records.map((r) => [r.id, r.outcome.status]), [['early-just-begun', 'interrupted']]);
+  assert.match(String(records[0]?.outcome.detail), /only its start had been journaled/);
+  assert.equal(records[0]?.identity?.email, 'alice@example.com');
+  assert.equal(records[0]?.connection, 'anthropic');
+  // Recorded once: a further restart finds nothing left open.
+  await (await run([spoolDir, store, server.url, '0', 'x'], 'drained all')).done;
+  assert.equal((await storedRecords(store, { gcsEndpoint: server.url })).length, 1);
   const report = await verifyStore(await openSink(store, { gcsEndpoint: server.url }));
   assert.deepEqual(report.problems, []);
 });

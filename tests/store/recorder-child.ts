@@ -14,7 +14,11 @@ const [spoolDir, store, gcsEndpoint, count, prefix] = process.argv.slice(2) as [
 const config = recordingConfigSchema.parse({ store, gcsEndpoint, spoolDir, uploadRetryMinMs: 20, uploadRetryMaxMs: 200, closeUploadTimeoutMs: 60_000 });
 const recorder = await createRecorder(config, { log: () => {} });
 
-if (Number(count) === 0) {
+if (count === 'begin') {
+  recorder.begin(startOf({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'killed at once' }] }, { id: `${prefix}-just-begun` }));
+  console.log('begun');
+  setInterval(() => {}, 1000);
+} else if (Number(count) === 0) {
   await recorder.close();
   console.log(`drained ${recorder.stats().pendingBytes === 0 ? 'all' : 'not all'}`);
 } else {

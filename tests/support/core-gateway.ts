@@ -14,7 +14,8 @@ import type { Policy } from '../../src/policy/policy.ts';
 import { noRecorder } from '../../src/record/recorder.ts';
 import { anthropicConnection } from '../../src/upstream/anthropic.ts';
 import { silentLogger } from '../../src/log/logger.ts';
-import { serveGateway } from './serve.ts';
+import { nodeTransport } from '../../src/runtime/node-transport.ts';
+import { portablePath, serveGateway } from './serve.ts';
 import { startUpstream, type TestUpstream } from './upstream.ts';
 
 export const allowAll: Policy = {
@@ -44,6 +45,7 @@ export async function startCoreHarness(options: { config?: GatewayConfigInput; p
     masker: undefined,
     recorder: noRecorder,
     log: silentLogger,
+    ...(portablePath ? {} : { transport: nodeTransport() }),
     ...options.parts,
   });
   const served = await serveGateway(gateway);

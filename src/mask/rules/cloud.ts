@@ -1,6 +1,7 @@
 /** Cloud platforms: AWS, Google Cloud, Azure, DigitalOcean and other infrastructure providers. */
 import { ALNUM, B64, B64URL, DIGIT, HEX, LOWER_ALNUM, UPPER_ALNUM, charset } from './charset.ts';
 import { NAME_START, after, type Rule } from './rule.ts';
+import { keyPairRules } from './key-pairs.ts';
 import { assignmentRule, run, tokenRule } from './shapes.ts';
 
 const SAS_SIGNATURE = charset('A-Za-z0-9%+/=');
@@ -8,12 +9,8 @@ const SAS_SIGNATURE = charset('A-Za-z0-9%+/=');
 export const cloudRules: Rule[] = [
   // AWS access key ids: a 4-letter kind (AKIA long-term, ASIA temporary, ...) and 16 base32.
   tokenRule({ id: 'aws-access-key-id', keywords: ['AKIA', 'ASIA', 'ABIA', 'ACCA'], then: [run(UPPER_ALNUM, 16)] }),
-  // Secret access keys have no prefix: 40 base64 characters assigned to a recognisable name.
-  assignmentRule({
-    id: 'aws-secret-access-key',
-    keywords: ['aws_secret_access_key', 'aws_secret_key', 'secretaccesskey', 'aws-secret-access-key'],
-    value: [run(charset('A-Za-z0-9/+'), 40)],
-  }),
+  // Secret access keys have no prefix: see key-pairs.ts.
+  ...keyPairRules,
   assignmentRule({
     id: 'aws-session-token',
     keywords: ['aws_session_token', 'sessiontoken', 'aws-session-token'],

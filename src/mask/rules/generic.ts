@@ -7,7 +7,7 @@ import { entropy } from '../entropy.ts';
 import { charset } from './charset.ts';
 import type { Reader } from './reader.ts';
 import { NAME_START, type Rule, type Span } from './rule.ts';
-import { isNameChar, readAssignment } from './shapes.ts';
+import { closesValue, isNameChar, readAssignment } from './shapes.ts';
 
 const VALUE_MAX = 200;
 const VALUE_MIN = 8;
@@ -16,9 +16,21 @@ const MIN_ENTROPY = 3;
 const BARE_VALUE = charset('A-Za-z0-9!#$%*+./:=?@^_~-');
 /** What may follow an unquoted value; anything else (a call, an index) means code. */
 const BARE_END = charset(' \t\r\n,;)}]&\\"\'`');
+/**
+ * Header and payload of a JSON Web Token: the jwt rule decides (one without a real signature,
+ * `alg: none` in a test fixture, authenticates nothing).
+ */
+const JWT_SHAPED = /^eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]*(\.|$)/;
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 /** Starts like an expression on an object: `e.usage.inputTokens+n`, `cfg.key`. */
 const MEMBER_ACCESS = /^[A-Za-z_$][\w$]*\.[A-Za-z_$]/;
+
+/**
+ * Names of things about a secret, not the secret: `private_key_id`, `AUTH0_CLIENT_ID`,
+ * `secretName`, `token_type`, `api_key_header`. Their values stay readable.
+ */
+const NOT_A_SECRET_NAME =
+  /(?:[_.-]|[a-z](?=[A-Z])|^)(?:id|ids|name|names|type|types|uri|url|file|path|length|len|expiry|expires|expires_at|expires_in|endpoint|header|prefix|version|hint|count|size|format|kind|field|env|var|ttl|timeout|scope|scopes|usage|limit|location|arn|ref|label|hash|fingerprint|policy|rotation|provider|method|mode|source|store|type)$/i;
 
 export const GENERIC_KEYWORDS = [
   'password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'api_key', 'apikey', 'api-key',
@@ -31,15 +43,27 @@ function readValue(r: Reader, start: number, quote: number): number {
   if (quote >= 0) {
     for (;;) {
       const c = r.at(pos);
-      if (c === quote) return pos;
+      if (c === quote) return closesValue(r, pos, quote) ? pos : -1;
       if (c < 0 || c === 10 || c === 13 || pos - start >= VALUE_MAX) return -1;
       pos++;
     }
   }
-  while (pos - start <= VALUE_MAX && BARE_VALUE(r.at(pos))) pos++;
+  for (;;) {
+    if (pos - start > VALUE_MAX) break;
+    const c = r.at(pos);
+    // "&" ends a value in a query string (`&user=`); elsewhere (.env files) it is part of it.
+    if (BARE_VALUE(c) || (c === 38 && !startsParameter(r, pos + 1))) pos++;
+    else break;
+  }
   const after = r.at(pos);
   if (pos - start > VALUE_MAX || (after >= 0 && !BARE_END(after))) return -1;
   return pos;
+}
+
+function startsParameter(r: Reader, pos: number): boolean {
+  let n = 0;
+  while (n <= 40 && isNameChar(r.at(pos + n))) n++;
+  return n > 0 && r.at(pos + n) === 61 /* = */;
 }
 
 function characterKinds(value: string): number {
@@ -62,10 +86,10 @@ export function looksLikeWords(value: string): boolean {
   if (segments.length > 1 && segments.every((segment) => WORD_SEGMENT.test(segment))) return true;
   if (/[0-9]/.test(value) || /[^A-Za-z0-9_.\-/: ]/.test(value)) return false;
   // Letters only: camelCase words are long ("Scope", "Missing"); random text cut at every
-  // capital gives short pieces.
+  // capital gives short pieces ("UjqwEDHRoyMaB": 2.6 on average).
   const words = value.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
   const averageWord = words.reduce((sum, word) => sum + word.length, 0) / Math.max(1, words.length);
-  return value.length < 16 || averageWord >= 3.5;
+  return averageWord >= (value.length < 16 ? 3 : 3.5);
 }
 
 export function looksRandom(value: string, quoted: boolean): boolean {
@@ -80,27 +104,29 @@ export function looksRandom(value: string, quoted: boolean): boolean {
 }
 
 /**
- * @param startsSpecificToken whether a value begins with another rule's keyword: those rules
- *   know the format and name the finding better, so the generic rule leaves the value to them.
+ * @param holdsSpecificToken whether a value holds another rule's token: those rules know the
+ *   format and name the finding better, so the generic rule leaves the value to them.
  */
-export function genericAssignmentRule(startsSpecificToken: (value: string) => boolean): Rule {
+export function genericAssignmentRule(holdsSpecificToken: (value: string) => boolean): Rule {
   return {
     id: 'generic-secret-assignment',
     keywords: GENERIC_KEYWORDS,
     foldCase: true,
     start: NAME_START,
     redactsAfterKeyword: true,
-    match(r, _kwStart, kwEnd): Span | null {
+    match(r, kwStart, kwEnd): Span | null {
       // "tokenizer", "secretary": the keyword begins a longer word ("tokens", "secrets" still count).
       const next = r.at(kwEnd);
       if (next >= 97 && next <= 122 && !(next === 115 && !isNameChar(r.at(kwEnd + 1)))) return null;
       const assignment = readAssignment(r, kwEnd);
       if (!assignment) return null;
-      const { valueStart, quote } = assignment;
+      const { valueStart, quote, nameEnd } = assignment;
+      if (NOT_A_SECRET_NAME.test(r.slice(kwStart, nameEnd))) return null;
       const end = readValue(r, valueStart, quote);
       if (end < 0) return null;
       const value = r.slice(valueStart, end);
-      if (!looksRandom(value, quote >= 0) || startsSpecificToken(value)) return null;
+      // A value given as data (markup text, a name/value pair) is a string, never a variable.
+      if (!looksRandom(value, quote >= 0 || assignment.data === true) || JWT_SHAPED.test(value) || holdsSpecificToken(value)) return null;
       return { start: valueStart, end };
     },
   };

@@ -56,14 +56,20 @@ function pem(id: string, label: string): Rule {
   };
 }
 
-/** A service-account JSON file: the PKCS#8 key inside "private_key", with \n escapes. */
+/**
+ * A service-account JSON file: the PKCS#8 key inside "private_key", with \n escapes. The
+ * keyword is the BEGIN line; the field name is checked behind it, so that a trailing quote
+ * (which could start the field name) never has to be held back.
+ */
+const SERVICE_ACCOUNT_FIELD = /"private_key"\s*:\s*"$/;
 const gcpServiceAccountKey: Rule = {
   id: 'gcp-service-account-private-key',
-  keywords: ['"private_key": "-----BEGIN PRIVATE KEY-----', '"private_key":"-----BEGIN PRIVATE KEY-----'],
+  keywords: ['-----BEGIN PRIVATE KEY-----'],
   foldCase: false,
   start: ANYWHERE,
   match(r, kwStart, kwEnd) {
-    return pemSpan(r, kwStart + r.slice(kwStart, kwEnd).indexOf('-----BEGIN'), kwEnd, 'PRIVATE KEY');
+    if (!SERVICE_ACCOUNT_FIELD.test(r.slice(Math.max(r.lo, kwStart - 20), kwStart))) return null;
+    return pemSpan(r, kwStart, kwEnd, 'PRIVATE KEY');
   },
   continuation: PEM_CONTINUATION,
 };

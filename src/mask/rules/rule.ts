@@ -52,6 +52,11 @@ export interface Rule {
    */
   readonly redactsAfterKeyword?: boolean;
   /**
+   * The rule looks for its secret further on than its keyword (a secret key near its key id),
+   * so it is still asked when another rule has already redacted the keyword itself.
+   */
+  readonly looksPastKeyword?: boolean;
+  /**
    * Characters that may continue the secret after the hold-back cap forced a decision: they
    * are dropped until another character comes. Defaults to TOKEN_CONTINUATION.
    */

@@ -87,12 +87,39 @@ function isQuote(c: number): boolean {
   return c === 34 || c === 39 || c === 96;
 }
 
+/** Whether the value ends at `pos` with its closing quote (or, for element text, a closing tag). */
+export function closesValue(r: Reader, pos: number, quote: number): boolean {
+  return r.at(pos) === quote && (quote !== ELEMENT_TEXT || r.at(pos + 1) === 47 /* / */);
+}
+
+/** `<` as the "quote" of a markup element's text: the value runs to the closing tag. */
+export const ELEMENT_TEXT = 60;
+/** How far a separate value line or attribute may be from its name. */
+const PAIR_GAP_MAX = 80;
+
+export interface Assignment {
+  valueStart: number;
+  /** The quote that opened the value (its closing twin ends it), ELEMENT_TEXT, or -1 (bare). */
+  quote: number;
+  /** Where the name that contains the keyword ends. */
+  nameEnd: number;
+  /** The value stands as data (markup text, the value of a name/value pair), not as code. */
+  data?: boolean;
+}
+
 /**
- * Reads `name = value` after the keyword (the keyword may sit inside a longer name such as
- * DD_API_KEY or ddApiKey). Returns where the value starts and which quote opened it (or -1),
- * or null when no assignment follows.
+ * Reads an assignment after the keyword (which may sit inside a longer name such as DD_API_KEY
+ * or ddApiKey), in the forms names and values are written in:
+ *  - `NAME = value`, `NAME: value`, `"name": "value"`, `NAME := value`, `name => value`;
+ *  - subscripts and map entries: `env["NAME"] = value`, `$cfg['name'] = value`, and a quoted
+ *    name and quoted value as call arguments, `define('NAME', 'value')`;
+ *  - markup: `<name>value</name>`, and a name attribute followed by a value attribute or text,
+ *    `<add key="Name" value="..."/>`, `<entry key="name">value</entry>`;
+ *  - a name/value pair on separate lines or fields: `- name: NAME` then `value: ...`
+ *    (Kubernetes, compose), `{"name": "NAME", "value": "..."}` (task definitions).
+ * Returns null when no assignment follows.
  */
-export function readAssignment(r: Reader, kwEnd: number): { valueStart: number; quote: number } | null {
+export function readAssignment(r: Reader, kwEnd: number): Assignment | null {
   let pos = kwEnd;
   let n = 0;
   while (n <= NAME_TAIL_MAX && isNameChar(r.at(pos))) {
@@ -100,7 +127,10 @@ export function readAssignment(r: Reader, kwEnd: number): { valueStart: number; 
     n++;
   }
   if (n > NAME_TAIL_MAX) return null;
-  if (isQuote(r.at(pos))) pos++;
+  const nameEnd = pos;
+  const quoted = isQuote(r.at(pos));
+  if (quoted) pos++;
+  if (r.at(pos) === 93 /* ] */) pos++;
   for (n = 0; n < GAP_MAX && isGap(r.at(pos)); n++) pos++;
   const op = r.at(pos);
   if (op === 61 /* = */) {
@@ -109,13 +139,73 @@ export function readAssignment(r: Reader, kwEnd: number): { valueStart: number; 
     pos += next === 62 /* > */ ? 2 : 1;
   } else if (op === 58 /* : */) {
     pos += r.at(pos + 1) === 61 ? 2 : 1;
+  } else if (op === 62 /* > */ && pos === nameEnd + (quoted ? 1 : 0)) {
+    return elementText(r, pos + 1, nameEnd);
+  } else if (quoted || op === 13 || op === 10) {
+    return pairedValue(r, pos, nameEnd);
   } else {
     return null;
   }
   for (n = 0; n < GAP_MAX && isGap(r.at(pos)); n++) pos++;
   const quote = r.at(pos);
-  if (isQuote(quote)) return { valueStart: pos + 1, quote };
-  return { valueStart: pos, quote: -1 };
+  if (isQuote(quote)) return { valueStart: pos + 1, quote, nameEnd };
+  // `- name: API_TOKEN` then `value: ...`: the name was itself a value.
+  if (quote === 13 || quote === 10) return pairedValue(r, pos, nameEnd);
+  return { valueStart: pos, quote: -1, nameEnd };
+}
+
+/** `<password>value</password>`: text up to a closing tag. */
+function elementText(r: Reader, start: number, nameEnd: number): Assignment | null {
+  if (r.at(start) === 60 /* < */) return null;
+  return { valueStart: start, quote: ELEMENT_TEXT, nameEnd, data: true };
+}
+
+/**
+ * After a quoted name (or a name ending its line): `, 'value'` (call arguments), ` value="..."`
+ * (an attribute), `>value</` (element text), or `value: ...` on one of the next lines.
+ */
+function pairedValue(r: Reader, pos: number, nameEnd: number): Assignment | null {
+  const from = pos;
+  let lines = 0;
+  for (;;) {
+    const c = r.at(pos);
+    if (pos - from > PAIR_GAP_MAX) return null;
+    if (c === 10) {
+      if (++lines > 2) return null;
+      pos++;
+    } else if (c === 13 || isGap(c)) pos++;
+    else break;
+  }
+  const c = r.at(pos);
+  if (c === 44 /* , */ && lines === 0) {
+    pos++;
+    while (pos - from <= PAIR_GAP_MAX && isGap(r.at(pos))) pos++;
+    // {"name": "X_TOKEN", "value": "..."}
+    if (r.startsWith(pos, '"value"', true)) return afterValueKey(r, pos + 7, nameEnd);
+    const quote = r.at(pos);
+    return isQuote(quote) ? { valueStart: pos + 1, quote, nameEnd } : null;
+  }
+  if (c === 62 /* > */ && lines === 0) return elementText(r, pos + 1, nameEnd);
+  if (r.startsWith(pos, 'value', true)) return afterValueKey(r, pos + 5, nameEnd);
+  if (r.startsWith(pos, '"value"', true)) return afterValueKey(r, pos + 7, nameEnd);
+  return null;
+}
+
+/** After the word `value` of a name/value pair: `: v`, `= "v"`, `": "v"`. */
+function afterValueKey(r: Reader, pos: number, nameEnd: number): Assignment | null {
+  let n = 0;
+  while (n < GAP_MAX && isGap(r.at(pos))) {
+    pos++;
+    n++;
+  }
+  const op = r.at(pos);
+  if (op !== 58 && op !== 61) return null;
+  pos++;
+  for (n = 0; n < GAP_MAX && isGap(r.at(pos)); n++) pos++;
+  const quote = r.at(pos);
+  if (isQuote(quote)) return { valueStart: pos + 1, quote, nameEnd };
+  if (quote < 0 || quote === 10 || quote === 13) return null;
+  return { valueStart: pos, quote: -1, nameEnd, data: true };
 }
 
 export interface AssignmentSpec {
@@ -141,8 +231,7 @@ export function assignmentRule(spec: AssignmentSpec): Rule {
       const { valueStart, quote } = assignment;
       const stop = readSegments(r, valueStart, spec.value);
       if (stop < 0) return null;
-      const after = r.at(stop);
-      if (quote >= 0 ? after !== quote : tail(after) || ALNUM(after)) return null;
+      if (quote >= 0 ? !closesValue(r, stop, quote) : tail(r.at(stop)) || ALNUM(r.at(stop))) return null;
       if (spec.check && !spec.check(r.slice(valueStart, stop))) return null;
       return { start: valueStart, end: stop };
     },
