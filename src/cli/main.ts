@@ -12,6 +12,7 @@ Commands:
   index                 build the indexes a store lacks and fill the local index cache
   checkpoint-key        print the public JWK that verifies chain checkpoints
   connections           list the configured connections, their targets and switches
+  ui                    serve the audit viewer (http://127.0.0.1:8788)
 
 Commands that read recordings take --store or SCRIBE_STORE (file:<dir> or gs://<bucket>/<prefix>).
 `;
@@ -28,6 +29,7 @@ const commands: Record<string, () => Promise<Command>> = {
   index: async () => (await import('./build-index.ts')).runIndex,
   'checkpoint-key': async () => (await import('./checkpoint-key.ts')).runCheckpointKey,
   connections: async () => (await import('./connections.ts')).runConnections,
+  ui: async () => (await import('./ui.ts')).runUi,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -10,6 +10,8 @@ export const ruleSchema = z.strictObject({
   maxTokens: z.number().int().positive().optional(),
   requestsPerMinute: z.number().int().positive().optional(),
   tokensPerMinute: z.number().int().positive().optional(),
+  /** Grants the audit permission: matching callers may use `scribe ui` (read recordings). */
+  audit: z.boolean().optional(),
 });
 
 /** Where replicas share their rate limits (SCRIBE_REDIS_URL). Absent: each process counts alone. */

@@ -9,6 +9,7 @@ export type { PolicyConfig, PolicyRule, SharedLimitsConfig } from './config.ts';
 export type { Limits } from './limits.ts';
 export { LocalLimits } from './limits.ts';
 export { policyConfigSchema } from './config.ts';
+export { auditGrant } from './audit-grant.ts';
 
 /** With no rules configured, any verified caller may use the default connection, any model. */
 export const defaultRule: PolicyRule = {
