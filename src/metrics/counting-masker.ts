@@ -12,8 +12,8 @@ export function countingMasker(masker: CallMasker, metrics: GatewayMetrics): Cal
     sse: (onFinding) => masker.sse(counted(onFinding)),
     message: (body, onFinding) => masker.message(body, counted(onFinding)),
     batchResults: (body, onFinding) => masker.batchResults(body, counted(onFinding)),
-    request(body, connection) {
-      const scan = masker.request(body, connection);
+    request(body, connection, action) {
+      const scan = masker.request(body, connection, action);
       for (const finding of scan.findings) metrics.redaction(finding.rule);
       return scan;
     },
