@@ -33,8 +33,11 @@ const hourStart = (ms: number) => Math.floor(ms / HOUR) * HOUR;
 function spanToList(cache: IndexCache, since: number | undefined, until: number, options: CatalogOptions): { since?: number; until: number } | undefined {
   if (options.refresh) return since === undefined ? { until } : { since, until };
   const settled = cache.settledHours();
-  let from = since === undefined ? Number(cache.meta('complete_before') ?? Number.NaN) : hourStart(since - LISTING_SLACK_MS);
+  // Everything before `complete_before` was listed once from the store's beginning.
+  const complete = Number(cache.meta('complete_before') ?? Number.NaN);
+  let from = since === undefined ? complete : hourStart(since - LISTING_SLACK_MS);
   if (Number.isNaN(from)) return { until };
+  if (!Number.isNaN(complete) && from < complete) from = complete;
   while (from <= until && settled.has(hourKey(from))) from += HOUR;
   if (from > until) return undefined;
   // Listing starts `LISTING_SLACK_MS` before `since`; ask for the hour itself.

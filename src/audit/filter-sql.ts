@@ -18,7 +18,12 @@ export function filterCondition(filter: ExchangeFilter): SqlCondition {
   };
   if (filter.since !== undefined) add('start >= ?', filter.since);
   if (filter.until !== undefined) add('start <= ?', filter.until);
-  if (filter.subject) add('(lower(subject) GLOB ? OR lower(email) GLOB ?)', filter.subject.toLowerCase(), filter.subject.toLowerCase());
+  if (filter.subject && !/[*?[]/.test(filter.subject)) {
+    // One person: answered from the subject and email indexes, not by reading every exchange.
+    add('(subject = ? COLLATE NOCASE OR email = ? COLLATE NOCASE)', filter.subject, filter.subject);
+  } else if (filter.subject) {
+    add('(lower(subject) GLOB ? OR lower(email) GLOB ?)', filter.subject.toLowerCase(), filter.subject.toLowerCase());
+  }
   if (filter.issuer) add('issuer GLOB ?', filter.issuer);
   if (filter.group) add('EXISTS (SELECT 1 FROM json_each(groups) WHERE value GLOB ?)', filter.group);
   if (filter.connection) add('connection GLOB ?', filter.connection);

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BatchIndex } from '../record/batch-index.ts';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const schema = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -28,8 +28,8 @@ CREATE TABLE IF NOT EXISTS exchanges (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS exchanges_id ON exchanges (id);
 CREATE INDEX IF NOT EXISTS exchanges_session ON exchanges (session, start);
-CREATE INDEX IF NOT EXISTS exchanges_subject ON exchanges (subject, start);
-CREATE INDEX IF NOT EXISTS exchanges_email ON exchanges (email, start);
+CREATE INDEX IF NOT EXISTS exchanges_subject ON exchanges (subject COLLATE NOCASE, start);
+CREATE INDEX IF NOT EXISTS exchanges_email ON exchanges (email COLLATE NOCASE, start);
 CREATE TABLE IF NOT EXISTS definitions (hash TEXT PRIMARY KEY, exchange TEXT NOT NULL);
 `;
 

@@ -38,6 +38,8 @@ test('filters narrow by subject or email glob, time, group, model, outcome and f
   const ids = async (filter: Parameters<Audit['sessions']>[0]) => (await audit.sessions(filter)).items.map((s) => s.session).sort();
   assert.deepEqual(await ids({ subject: 'ALICE@*' }), ['sess-alice-new', 'sess-alice-old']);
   assert.deepEqual(await ids({ subject: 'bo?' }), ['sess-bob']);
+  assert.deepEqual(await ids({ subject: 'BOB' }), ['sess-bob']);
+  assert.deepEqual(await ids({ subject: 'Alice@Example.com' }), ['sess-alice-new', 'sess-alice-old']);
   assert.deepEqual(await ids({ since: fixture.now - DAY / 2 }), ['sess-alice-new']);
   assert.deepEqual(await ids({ until: fixture.now - DAY / 2, since: fixture.now - 3 * DAY }), ['sess-alice-old', 'sess-bob']);
   assert.deepEqual(await ids({ group: 'eng' }), ['sess-alice-new', 'sess-alice-old']);
