@@ -16,9 +16,13 @@ export function filterCondition(filter: ExchangeFilter): SqlCondition {
     clauses.push(clause);
     params.push(...values);
   };
-  if (filter.since !== undefined) add('start >= ?', filter.since);
-  if (filter.until !== undefined) add('start <= ?', filter.until);
-  if (filter.subject && !/[*?[]/.test(filter.subject)) {
+  const onePerson = filter.subject !== undefined && !/[*?[]/.test(filter.subject);
+  // For one person the subject and email indexes are far narrower than a time range: the unary
+  // plus keeps SQLite from scanning the range instead.
+  const start = onePerson ? '+start' : 'start';
+  if (filter.since !== undefined) add(`${start} >= ?`, filter.since);
+  if (filter.until !== undefined) add(`${start} <= ?`, filter.until);
+  if (filter.subject && onePerson) {
     // One person: answered from the subject and email indexes, not by reading every exchange.
     add('(subject = ? COLLATE NOCASE OR email = ? COLLATE NOCASE)', filter.subject, filter.subject);
   } else if (filter.subject) {

@@ -161,11 +161,14 @@ export function querySessions(
   // sessions look them up.
   const rows = db
     .prepare(
-      `WITH s AS (
+      // Matching exchanges first (so the filter picks its index), then summed by session.
+      `WITH m AS MATERIALIZED (
+         SELECT session, start, input, output, nfindings, outcome, model, connection FROM exchanges WHERE ${sql}
+       ), s AS (
          SELECT session, min(start) AS first, max(start) AS last, count(*) AS exchanges, sum(input) AS input,
                 sum(output) AS output, sum(nfindings) AS nfindings, group_concat(outcome) AS outcomes,
                 group_concat(DISTINCT model) AS models, group_concat(DISTINCT connection) AS connections
-         FROM exchanges WHERE ${sql} GROUP BY session
+         FROM m GROUP BY session
        ), f AS (
          SELECT s.*, e.subject, e.email, e.issuer, coalesce(e.email, e.subject, '(unauthenticated)') AS who, e.preview
          FROM s JOIN exchanges e ON e.id = (SELECT id FROM exchanges WHERE session = s.session AND start = s.first LIMIT 1)
