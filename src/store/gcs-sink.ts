@@ -68,9 +68,12 @@ export class GcsSink implements Sink {
     const [files] = await this.bucket.getFiles({
       prefix: this.prefix + prefix,
       autoPaginate: true,
+      // Names only: a listing of a month of batches would otherwise hold every object's metadata.
+      fields: 'items(name),nextPageToken',
       ...(range.startOffset !== undefined ? { startOffset: this.prefix + range.startOffset } : {}),
       ...(range.endOffset !== undefined ? { endOffset: this.prefix + range.endOffset } : {}),
     });
-    return files.map((f) => f.name.slice(this.prefix.length)).sort();
+    // With `fields`, the client returns the listed items as they came ({ name }), not File objects.
+    return (files as unknown as { name: string }[]).map((f) => f.name.slice(this.prefix.length)).sort();
   }
 }

@@ -330,6 +330,7 @@ export class GcsServer {
     const pageToken = query.get('pageToken');
     const maxResults = Math.min(Number(query.get('maxResults') ?? Infinity), this.options.pageSize ?? 1000);
     const names = this.namesOf(bucketName);
+    const namesOnly = /items\(name\)/.test(query.get('fields') ?? '');
     const after = pageToken === null ? undefined : Buffer.from(pageToken, 'base64url').toString();
     const from = [prefix, startOffset ?? ''].reduce((a, b) => (a > b ? a : b));
     // The first name at or after both the prefix and the offset, and past the page token.
@@ -355,7 +356,8 @@ export class GcsServer {
     const last = page[page.length - 1];
     this.json(response, 200, {
       kind: 'storage#objects',
-      items: page.map((name) => objectResource(this.bucket(bucketName).get(name) as StoredObject)),
+      // A partial response, as GCS gives one for fields=items(name),...
+      items: page.map((name) => (namesOnly ? { name } : objectResource(this.bucket(bucketName).get(name) as StoredObject))),
       ...(more && last !== undefined ? { nextPageToken: Buffer.from(last).toString('base64url') } : {}),
     });
   }
