@@ -6,7 +6,8 @@
  *
  * Stores are built once (bench/audit/synthetic-store.ts) under SCRIBE_BENCH_STORES (default
  * bench/.stores) at 50k exchanges a day from 100 people on 3 replicas, 2-3 exchanges a batch.
- * Writes bench/results/audit.json and prints a Markdown table.
+ * Needs GNU time (/usr/bin/time, Debian package `time`). Writes bench/results/audit-<sizes>.json
+ * and prints a Markdown table.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -28,8 +29,6 @@ interface Measured {
   store: string;
   command: string;
   ms: number;
-  /** The command's own time, inside its process (without Node's and tsx's start-up). */
-  innerMs: number;
   /** CPU time of the command's process: steadier than wall time on a shared machine. */
   cpuMs: number;
   maxRssMiB: number;
@@ -39,10 +38,13 @@ interface Measured {
 
 const results: Measured[] = [];
 
+/**
+ * Runs `scribe` as an auditor would (the checkout's own src/cli/scribe.mjs, a process of its
+ * own) under GNU time for its peak RSS and CPU time.
+ */
 async function scribe(label: string, store: string, args: string[], options: { root?: string; env?: Record<string, string>; note?: string } = {}): Promise<Measured> {
-  const report = join(await mkdtemp(join(tmpdir(), 'audit-bench-')), 'report.json');
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'audit/run-command.ts'), report, options.root ?? root, ...args], {
+  const child = spawn('/usr/bin/time', ['-f', 'BENCH %M %U %S', process.execPath, join(options.root ?? root, 'src/cli/scribe.mjs'), ...args], {
     cwd: root,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -51,11 +53,19 @@ async function scribe(label: string, store: string, args: string[], options: { r
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number>((done) => child.on('close', (c) => done(c ?? 1)));
   const wall = performance.now() - started;
-  const inner = existsSync(report) ? (JSON.parse(await readFile(report, 'utf8')) as { ms: number; cpuMs: number; maxRssMiB: number }) : { ms: wall, cpuMs: Number.NaN, maxRssMiB: Number.NaN };
-  const measured: Measured = { store, command: label, ms: Math.round(wall), innerMs: Math.round(inner.ms), cpuMs: Math.round(inner.cpuMs), maxRssMiB: Math.round(inner.maxRssMiB), code, ...(options.note ? { note: options.note } : {}) };
-  if (code !== 0) measured.note = `${options.note ?? ''} exit ${code}: ${stderr.trim().split('\n').slice(-1)[0] ?? ''}`.trim();
+  const [, rssKiB, user, system] = /BENCH (\d+) ([\d.]+) ([\d.]+)/.exec(stderr) ?? [];
+  const measured: Measured = {
+    store,
+    command: label,
+    ms: Math.round(wall),
+    cpuMs: Math.round((Number(user) + Number(system)) * 1000),
+    maxRssMiB: Math.round(Number(rssKiB) / 1024),
+    code,
+    ...(options.note ? { note: options.note } : {}),
+  };
+  if (code !== 0) measured.note = `${options.note ?? ''} exit ${code}: ${stderr.trim().split('\n').filter((l) => !l.startsWith('BENCH')).slice(-1)[0] ?? ''}`.trim();
   results.push(measured);
-  process.stderr.write(`${store}  ${label}: ${measured.ms} ms (in process ${measured.innerMs} ms, CPU ${measured.cpuMs} ms), ${measured.maxRssMiB} MiB${measured.note ? ` (${measured.note})` : ''}\n`);
+  process.stderr.write(`${store}  ${label}: ${measured.ms} ms (CPU ${measured.cpuMs} ms), ${measured.maxRssMiB} MiB${measured.note ? ` (${measured.note})` : ''}\n`);
   return measured;
 }
 
@@ -133,6 +143,6 @@ for (const size of values.sizes.split(',')) {
 await mkdir(join(here, 'results'), { recursive: true });
 const load = (await readFile('/proc/loadavg', 'utf8').catch(() => '?')).split(' ').slice(0, 3).join(' ');
 await writeFile(join(here, `results/audit-${values.sizes.replace(/,/g, '-')}.json`), `${JSON.stringify({ at: new Date().toISOString(), load, results }, null, 2)}\n`);
-process.stdout.write(`| store | command | time (process) | time (command) | CPU | peak RSS | note |\n|---|---|---|---|---|---|---|\n`);
-for (const r of results) process.stdout.write(`| ${r.store} | ${r.command} | ${(r.ms / 1000).toFixed(2)} s | ${(r.innerMs / 1000).toFixed(2)} s | ${(r.cpuMs / 1000).toFixed(2)} s | ${r.maxRssMiB} MiB | ${r.note ?? ''} |\n`);
+process.stdout.write(`| store | command | time | CPU | peak RSS | note |\n|---|---|---|---|---|---|\n`);
+for (const r of results) process.stdout.write(`| ${r.store} | ${r.command} | ${(r.ms / 1000).toFixed(2)} s | ${(r.cpuMs / 1000).toFixed(2)} s | ${r.maxRssMiB} MiB | ${r.note ?? ''} |\n`);
 process.stdout.write(`\nload average at the end: ${load}\n`);
