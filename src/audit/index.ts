@@ -97,12 +97,6 @@ export class Audit implements AuditReader {
     return queryExchanges(this.cache.db, filter, page, restriction);
   }
 
-  /** Every matching exchange, oldest batch first, read as needed (exports, scripts). */
-  async *allExchanges(filter: ExchangeFilter): AsyncGenerator<ExchangeSummary> {
-    await this.update(filter);
-    for (const row of iterateExchanges(this.cache.db, filter)) yield exchangeSummary(row);
-  }
-
   private view(summary: ExchangeSummary, record: ExchangeView['record']): ExchangeView {
     return { summary, record, requestBody: () => this.reader.requestBody(record) };
   }
