@@ -75,13 +75,20 @@ export class Spool {
   }
 
   private async scan(): Promise<void> {
-    for (const file of await readdir(this.pendingDir)) {
+    const files = await readdir(this.pendingDir);
+    const present = new Set(files);
+    for (const file of files) {
       const path = join(this.pendingDir, file);
       if (file.startsWith('.tmp-')) {
         await unlink(path).catch(() => {});
         continue;
       }
-      if (file.endsWith(INDEX_SUFFIX)) continue;
+      if (file.endsWith(INDEX_SUFFIX)) {
+        // A crash between writing an index and its batch leaves the index alone: the batch was
+        // never spooled, so its index describes nothing.
+        if (!present.has(file.slice(0, -INDEX_SUFFIX.length))) await unlink(path).catch(() => {});
+        continue;
+      }
       this.sizes.set(decodeName(file), (await stat(path)).size);
     }
     // A crash between writing a batch and saving the state leaves the batch ahead of the state.
