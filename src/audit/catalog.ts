@@ -76,13 +76,14 @@ export class Catalog {
     } catch (error) {
       throw describeStoreError(error, this.sink.url);
     }
-    await this.ingestSegments(batches, segments);
+    const fromSegments = await this.ingestSegments(batches, segments);
     // An hour with a batch that could not be read is listed again next time.
-    if (await this.ingestBatches(batches.filter((name) => !this.cache.knows(name)))) this.settle(span, now);
+    if (await this.ingestBatches(batches.filter((name) => !fromSegments.has(name)))) this.settle(span, now);
   }
 
-  /** Reads the segments that describe batches (listed, not yet in the cache). */
-  private async ingestSegments(batches: readonly string[], segments: readonly string[]): Promise<void> {
+  /** Reads the segments that describe batches (listed, not yet in the cache); returns the batches they held. */
+  private async ingestSegments(batches: readonly string[], segments: readonly string[]): Promise<Set<string>> {
+    const ingested = new Set<string>();
     const unknown = new Map<string, number[]>();
     for (const name of batches) {
       const parsed = parseBatchName(name)!;
@@ -104,8 +105,10 @@ export class Catalog {
         return; // A damaged segment only costs speed: the per-batch indexes cover the same batches.
       }
       this.cache.ingest(indexes, 'segment', name);
+      for (const { header } of indexes) ingested.add(header.batch);
       this.report({ phase: 'index', done: ++done, total: useful.length });
     });
+    return ingested;
   }
 
   /** Reads the per-batch index of each batch (or, without one, the batch itself). */

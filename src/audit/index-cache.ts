@@ -3,12 +3,15 @@
  * about a store is answered from disk here instead of from the store. It is only an accelerator:
  * every row comes from an index object in the store, and deleting the file loses nothing.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BatchIndex } from '../record/batch-index.ts';
+import { SESSION_HOURS_SCHEMA, markHoursDirty, refreshSessionHours } from './session-hours.ts';
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
+const HOUR = 3_600_000;
+const TABLES = ['meta', 'batches', 'segments', 'hours', 'exchanges', 'definitions', 'session_hours', 'dirty_hours'];
 
 const schema = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -31,6 +34,7 @@ CREATE INDEX IF NOT EXISTS exchanges_session ON exchanges (session, start);
 CREATE INDEX IF NOT EXISTS exchanges_subject ON exchanges (subject COLLATE NOCASE, start);
 CREATE INDEX IF NOT EXISTS exchanges_email ON exchanges (email COLLATE NOCASE, start);
 CREATE TABLE IF NOT EXISTS definitions (hash TEXT PRIMARY KEY, exchange TEXT NOT NULL);
+${SESSION_HOURS_SCHEMA}
 `;
 
 export interface CachedBatch {
@@ -54,23 +58,10 @@ export class IndexCache {
   /** Opens (or creates) the cache at `path`; ':memory:' keeps it for this process only. */
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    // Bounded memory whatever the cache's size: SQLite pages in what a query needs.
-    this.db.pragma('cache_size = -16000');
-    this.db.pragma('temp_store = FILE');
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version !== 0 && version !== SCHEMA_VERSION) {
-      this.db.exec('DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS batches; DROP TABLE IF EXISTS segments; DROP TABLE IF EXISTS hours; DROP TABLE IF EXISTS exchanges; DROP TABLE IF EXISTS definitions;');
-    }
-    this.db.exec(schema);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    this.insertBatch = this.db.prepare('INSERT OR REPLACE INTO batches VALUES (@name, @sha256, @instance, @seq, @records, @from_ms, @to_ms, @source)');
-    this.insertExchange = this.db.prepare(
-      `INSERT OR REPLACE INTO exchanges VALUES (@id, @session, @parent, @batch, @line, @instance, @seq, @hash, @subject, @email, @issuer,
-        @groups, @connection, @model, @start, @ttfb, @duration, @input, @output, @outcome, @findings, @nfindings, @preview)`,
-    );
+    this.db = openDatabase(path);
+    this.insertBatch = this.db.prepare('INSERT OR REPLACE INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    // Positional parameters: binding 23 named values per exchange costs more than the insert.
+    this.insertExchange = this.db.prepare(`INSERT OR REPLACE INTO exchanges VALUES (${Array(23).fill('?').join(', ')})`);
     this.insertDefinition = this.db.prepare('INSERT OR IGNORE INTO definitions VALUES (?, ?)');
     this.hasBatch = this.db.prepare('SELECT 1 FROM batches WHERE name = ?').pluck();
   }
@@ -91,18 +82,20 @@ export class IndexCache {
   /** Stores the indexes of some batches (and the segment they came in), in one transaction. */
   ingest(indexes: readonly BatchIndex[], source: string, segment?: string): void {
     this.db.transaction(() => {
+      const hours = new Set<number>();
       for (const { header, entries } of indexes) {
-        this.insertBatch.run({ name: header.batch, sha256: header.sha256, instance: header.instance, seq: header.seq, records: header.records, from_ms: header.from, to_ms: header.to, source });
-        entries.forEach((e, line) => {
-          this.insertExchange.run({
-            id: e.id, session: e.s, parent: e.p, batch: header.batch, line, instance: header.instance, seq: e.seq, hash: e.h,
-            subject: e.sub, email: e.em, issuer: e.iss, groups: JSON.stringify(e.g), connection: e.c, model: e.m,
-            start: e.t, ttfb: e.f, duration: e.d, input: e.in, output: e.out, outcome: e.x,
-            findings: JSON.stringify(e.r), nfindings: e.r.length, preview: e.q,
-          });
+        this.insertBatch.run(header.batch, header.sha256, header.instance, header.seq, header.records, header.from, header.to, source);
+        for (let line = 0; line < entries.length; line++) {
+          const e = entries[line]!;
+          this.insertExchange.run(
+            e.id, e.s, e.p, header.batch, line, header.instance, e.seq, e.h, e.sub, e.em, e.iss, JSON.stringify(e.g), e.c, e.m,
+            e.t, e.f, e.d, e.in, e.out, e.x, JSON.stringify(e.r), e.r.length, e.q,
+          );
+          hours.add(e.t - (e.t % HOUR));
           for (const hash of e.defs) this.insertDefinition.run(hash, e.id);
-        });
+        }
       }
+      markHoursDirty(this.db, hours);
       if (segment) this.db.prepare('INSERT OR IGNORE INTO segments VALUES (?)').run(segment);
     })();
   }
@@ -134,5 +127,38 @@ export class IndexCache {
 
   close(): void {
     this.db.close();
+  }
+}
+
+/**
+ * The cache's connection. Writes are not synced to disk: the cache is only an accelerator, and a
+ * file left damaged by a power cut is recognised here and started afresh from the store.
+ */
+function openDatabase(path: string): Database.Database {
+  try {
+    return prepare(new Database(path));
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (path === ':memory:' || (code !== 'SQLITE_CORRUPT' && code !== 'SQLITE_NOTADB')) throw error;
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    return prepare(new Database(path));
+  }
+}
+
+function prepare(db: Database.Database): Database.Database {
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = OFF');
+    // Bounded memory whatever the cache's size: SQLite pages in what a query needs.
+    db.pragma('cache_size = -16000');
+    db.pragma('temp_store = FILE');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version !== 0 && version !== SCHEMA_VERSION) db.exec(TABLES.map((t) => `DROP TABLE IF EXISTS ${t};`).join(' '));
+    db.exec(schema);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
   }
 }

@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { filterCondition } from './filter-sql.ts';
+import { EXCHANGE_PARTS, hourlyParts, refreshSessionHours } from './session-hours.ts';
 import type { ExchangeFilter, ExchangeSummary, Page, PageRequest, SessionSort, SessionSummary } from './types.ts';
 
 export const DEFAULT_LIMIT = 50;
@@ -125,6 +126,9 @@ interface SessionRow {
   preview: string;
 }
 
+/** The distinct names of a comma-joined list, in order of first appearance. */
+const distinct = (joined: string | null): string[] => (joined ? [...new Set(joined.split(','))] : []);
+
 function sessionSummary(row: SessionRow): SessionSummary {
   const outcomes: Record<string, number> = {};
   for (const outcome of row.outcomes.split(',')) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
@@ -140,8 +144,8 @@ function sessionSummary(row: SessionRow): SessionSummary {
     inputTokens: row.input,
     outputTokens: row.output,
     outcomes,
-    models: row.models ? row.models.split(',') : [],
-    connections: row.connections.split(','),
+    models: distinct(row.models),
+    connections: distinct(row.connections),
     findings: row.nfindings,
     preview: row.preview,
   };
@@ -154,20 +158,22 @@ export function querySessions(
   restriction?: Restriction,
 ): Page<SessionSummary> {
   const { limit, offset } = pageBounds(page);
-  const { sql, params } = where(filter, restriction);
   const column = sortColumns[page.sort ?? 'last'];
   const order = page.order === 'asc' ? 'ASC' : 'DESC';
-  // The session's identity and preview are its first matching exchange's; only the page's
-  // sessions look them up.
+  let parts = restriction ? undefined : hourlyParts(filter);
+  if (parts) refreshSessionHours(db);
+  else {
+    const { sql, params } = where(filter, restriction);
+    parts = { sql: `${EXCHANGE_PARTS} WHERE ${sql}`, params: params as number[] };
+  }
+  // The session's identity and preview are its first matching exchange's.
   const rows = db
     .prepare(
-      // Matching exchanges first (so the filter picks its index), then summed by session.
-      `WITH m AS MATERIALIZED (
-         SELECT session, start, input, output, nfindings, outcome, model, connection FROM exchanges WHERE ${sql}
-       ), s AS (
-         SELECT session, min(start) AS first, max(start) AS last, count(*) AS exchanges, sum(input) AS input,
-                sum(output) AS output, sum(nfindings) AS nfindings, group_concat(outcome) AS outcomes,
-                group_concat(DISTINCT model) AS models, group_concat(DISTINCT connection) AS connections
+      // Matching parts first (so the filter picks its index), then summed by session.
+      `WITH m AS MATERIALIZED (${parts.sql}), s AS (
+         SELECT session, min(first) AS first, max(last) AS last, sum(exchanges) AS exchanges, sum(input) AS input,
+                sum(output) AS output, sum(nfindings) AS nfindings, group_concat(outcomes) AS outcomes,
+                group_concat(models) AS models, group_concat(connections) AS connections
          FROM m GROUP BY session
        ), f AS (
          SELECT s.*, e.subject, e.email, e.issuer, coalesce(e.email, e.subject, '(unauthenticated)') AS who, e.preview
@@ -175,7 +181,7 @@ export function querySessions(
        )
        SELECT * FROM f ORDER BY ${column} ${order}, session ${order} LIMIT ? OFFSET ?`,
     )
-    .all(...params, limit + 1, offset) as SessionRow[];
+    .all(...parts.params, limit + 1, offset) as SessionRow[];
   const items = rows.slice(0, limit).map(sessionSummary);
   return rows.length > limit ? { items, next: cursorAt(offset + limit) } : { items };
 }

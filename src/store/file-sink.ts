@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, link, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ListRange, Sink } from './sink.ts';
 import { describeStoreError, StoreAccessError } from './store-errors.ts';
 
@@ -33,8 +33,9 @@ function outside(dir: string, range: ListRange): boolean {
   return (range.startOffset !== undefined && `${dir}/\uffff` < range.startOffset) || (range.endOffset !== undefined && `${dir}/` >= range.endOffset);
 }
 
-async function walk(root: string, dir: string, out: string[], range: ListRange = {}): Promise<void> {
-  if (outside(relative(root, dir).split(sep).join('/'), range)) return;
+/** Lists `dir` (absolute) whose store-relative name is `name` ('' for the root). */
+async function walk(dir: string, name: string, out: string[], range: ListRange = {}): Promise<void> {
+  if (outside(name, range)) return;
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -43,9 +44,9 @@ async function walk(root: string, dir: string, out: string[], range: ListRange =
     throw error;
   }
   for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) await walk(root, path, out, range);
-    else if (!entry.name.startsWith('.tmp-')) out.push(relative(root, path).split(sep).join('/'));
+    const child = name === '' ? entry.name : `${name}/${entry.name}`;
+    if (entry.isDirectory()) await walk(join(dir, entry.name), child, out, range);
+    else if (!entry.name.startsWith('.tmp-')) out.push(child);
   }
 }
 
@@ -100,7 +101,7 @@ export class FileSink implements Sink {
   async list(prefix: string, range: ListRange = {}): Promise<string[]> {
     const names: string[] = [];
     const base = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
-    await walk(this.root, join(this.root, base), names, range);
+    await walk(join(this.root, base), base, names, range);
     return names
       .filter((n) => n.startsWith(prefix))
       .filter((n) => (range.startOffset === undefined || n >= range.startOffset) && (range.endOffset === undefined || n < range.endOffset))

@@ -1,0 +1,76 @@
+/**
+ * Per-session sums by hour, kept beside the cache's exchanges: listing a day's sessions adds up
+ * a few thousand of these instead of fifty thousand exchanges. Ingesting marks the hours it
+ * touched; the sums of those hours are rebuilt from their exchanges before the next listing
+ * that reads them, so they never disagree with the exchanges they summarise.
+ */
+import type Database from 'better-sqlite3';
+import type { ExchangeFilter } from './types.ts';
+
+const HOUR = 3_600_000;
+
+export const SESSION_HOURS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS session_hours (
+  hour INTEGER NOT NULL, session TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL, exchanges INTEGER NOT NULL,
+  input INTEGER NOT NULL, output INTEGER NOT NULL, nfindings INTEGER NOT NULL, outcomes TEXT NOT NULL, models TEXT, connections TEXT NOT NULL,
+  PRIMARY KEY (hour, session)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dirty_hours (hour INTEGER PRIMARY KEY);
+`;
+
+/** The columns every source of session parts yields, summed by session afterwards. */
+export const PART_COLUMNS = 'session, first, last, exchanges, input, output, nfindings, outcomes, models, connections';
+
+/** Exchanges as one-exchange parts (the general case: any filter). */
+export const EXCHANGE_PARTS = 'SELECT session, start AS first, start AS last, 1 AS exchanges, input, output, nfindings, outcome AS outcomes, model AS models, connection AS connections FROM exchanges';
+
+export function markHoursDirty(db: Database.Database, hours: Iterable<number>): void {
+  const mark = db.prepare('INSERT OR IGNORE INTO dirty_hours VALUES (?)');
+  for (const hour of hours) mark.run(hour);
+}
+
+/** Rebuilds the sums of every hour that gained exchanges since the last rebuild. */
+export function refreshSessionHours(db: Database.Database): void {
+  const dirty = db.prepare('SELECT hour FROM dirty_hours').pluck().all() as number[];
+  if (dirty.length === 0) return;
+  const clear = db.prepare('DELETE FROM session_hours WHERE hour = ?');
+  const sum = db.prepare(
+    `INSERT INTO session_hours
+     SELECT @hour, session, min(start), max(start), count(*), sum(input), sum(output), sum(nfindings), group_concat(outcome),
+            group_concat(DISTINCT model), group_concat(DISTINCT connection)
+     FROM exchanges WHERE start >= @hour AND start < @hour + ${HOUR} GROUP BY session`,
+  );
+  db.transaction(() => {
+    for (const hour of dirty) {
+      clear.run(hour);
+      sum.run({ hour });
+    }
+    db.prepare('DELETE FROM dirty_hours').run();
+  })();
+}
+
+/** Whether a filter asks only for a time range, which the hourly sums can answer. */
+function onlyTime(filter: ExchangeFilter): boolean {
+  return Object.entries(filter).every(([key, value]) => value === undefined || key === 'since' || key === 'until');
+}
+
+/**
+ * The session parts of a time range from the hourly sums: whole hours from the sums, the
+ * partial hours at either end from their exchanges. Undefined when the filter asks for more
+ * than time, or the range holds no whole hour.
+ */
+export function hourlyParts(filter: ExchangeFilter): { sql: string; params: number[] } | undefined {
+  if (!onlyTime(filter)) return undefined;
+  const since = filter.since ?? 0;
+  const until = filter.until ?? Number.MAX_SAFE_INTEGER;
+  const wholeFrom = Math.ceil(since / HOUR) * HOUR;
+  // `until` is inclusive: an hour is whole when its last millisecond is in the range.
+  const wholeTo = Math.floor((until + 1) / HOUR) * HOUR;
+  if (wholeFrom >= wholeTo) return undefined;
+  return {
+    sql: `SELECT ${PART_COLUMNS} FROM session_hours WHERE hour >= ? AND hour < ?
+          UNION ALL ${EXCHANGE_PARTS} WHERE start >= ? AND start < ?
+          UNION ALL ${EXCHANGE_PARTS} WHERE start >= ? AND start <= ?`,
+    params: [wholeFrom, wholeTo, since, wholeFrom, wholeTo, until],
+  };
+}
