@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import type { BatchIndex } from '../record/batch-index.ts';
 import { SESSION_HOURS_SCHEMA, markHoursDirty, refreshSessionHours } from './session-hours.ts';
 
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 const HOUR = 3_600_000;
 const TABLES = ['meta', 'batches', 'segments', 'hours', 'exchanges', 'definitions', 'session_hours', 'dirty_hours'];
 

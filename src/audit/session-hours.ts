@@ -13,16 +13,21 @@ export const SESSION_HOURS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS session_hours (
   hour INTEGER NOT NULL, session TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL, exchanges INTEGER NOT NULL,
   input INTEGER NOT NULL, output INTEGER NOT NULL, nfindings INTEGER NOT NULL, outcomes TEXT NOT NULL, models TEXT, connections TEXT NOT NULL,
+  subject TEXT, email TEXT, issuer TEXT, preview TEXT NOT NULL,
   PRIMARY KEY (hour, session)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS dirty_hours (hour INTEGER PRIMARY KEY);
 `;
 
-/** The columns every source of session parts yields, summed by session afterwards. */
-export const PART_COLUMNS = 'session, first, last, exchanges, input, output, nfindings, outcomes, models, connections';
+/**
+ * The columns every source of session parts yields, summed by session afterwards. The identity
+ * and preview are those of the part's first exchange.
+ */
+export const PART_COLUMNS = 'session, first, last, exchanges, input, output, nfindings, outcomes, models, connections, subject, email, issuer, preview';
 
 /** Exchanges as one-exchange parts (the general case: any filter). */
-export const EXCHANGE_PARTS = 'SELECT session, start AS first, start AS last, 1 AS exchanges, input, output, nfindings, outcome AS outcomes, model AS models, connection AS connections FROM exchanges';
+export const EXCHANGE_PARTS = `SELECT session, start AS first, start AS last, 1 AS exchanges, input, output, nfindings, outcome AS outcomes,
+  model AS models, connection AS connections, subject, email, issuer, preview FROM exchanges`;
 
 export function markHoursDirty(db: Database.Database, hours: Iterable<number>): void {
   const mark = db.prepare('INSERT OR IGNORE INTO dirty_hours VALUES (?)');
@@ -34,11 +39,18 @@ export function refreshSessionHours(db: Database.Database): void {
   const dirty = db.prepare('SELECT hour FROM dirty_hours').pluck().all() as number[];
   if (dirty.length === 0) return;
   const clear = db.prepare('DELETE FROM session_hours WHERE hour = ?');
+  // With min() alone in a query, SQLite takes its other bare columns from the row holding the
+  // minimum: the identity and preview of the session's first exchange in the hour.
   const sum = db.prepare(
-    `INSERT INTO session_hours
-     SELECT @hour, session, min(start), max(start), count(*), sum(input), sum(output), sum(nfindings), group_concat(outcome),
-            group_concat(DISTINCT model), group_concat(DISTINCT connection)
-     FROM exchanges WHERE start >= @hour AND start < @hour + ${HOUR} GROUP BY session`,
+    `WITH h AS MATERIALIZED (SELECT * FROM exchanges WHERE start >= @hour AND start < @hour + ${HOUR}),
+     s AS (SELECT session, max(start) AS last, count(*) AS exchanges, sum(input) AS input, sum(output) AS output, sum(nfindings) AS nfindings,
+                  group_concat(outcome) AS outcomes, group_concat(DISTINCT model) AS models, group_concat(DISTINCT connection) AS connections
+           FROM h GROUP BY session),
+     i AS (SELECT session, min(start) AS first, subject, email, issuer, preview FROM h GROUP BY session)
+     INSERT INTO session_hours
+     SELECT @hour, session, i.first, s.last, s.exchanges, s.input, s.output, s.nfindings, s.outcomes, s.models, s.connections,
+            i.subject, i.email, i.issuer, i.preview
+     FROM s JOIN i USING (session)`,
   );
   db.transaction(() => {
     for (const hour of dirty) {

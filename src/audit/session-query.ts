@@ -166,18 +166,21 @@ export function querySessions(
     const { sql, params } = where(filter, restriction);
     parts = { sql: `${EXCHANGE_PARTS} WHERE ${sql}`, params: params as number[] };
   }
-  // The session's identity and preview are its first matching exchange's.
   const rows = db
     .prepare(
-      // Matching parts first (so the filter picks its index), then summed by session.
+      // Matching parts first (so the filter picks its index), then summed by session. With
+      // min() alone, SQLite takes the other bare columns from the row holding the minimum: the
+      // identity and preview of the session's first matching exchange.
       `WITH m AS MATERIALIZED (${parts.sql}), s AS (
-         SELECT session, min(first) AS first, max(last) AS last, sum(exchanges) AS exchanges, sum(input) AS input,
+         SELECT session, max(last) AS last, sum(exchanges) AS exchanges, sum(input) AS input,
                 sum(output) AS output, sum(nfindings) AS nfindings, group_concat(outcomes) AS outcomes,
                 group_concat(models) AS models, group_concat(connections) AS connections
          FROM m GROUP BY session
+       ), i AS (
+         SELECT session, min(first) AS first, subject, email, issuer, preview FROM m GROUP BY session
        ), f AS (
-         SELECT s.*, e.subject, e.email, e.issuer, coalesce(e.email, e.subject, '(unauthenticated)') AS who, e.preview
-         FROM s JOIN exchanges e ON e.id = (SELECT id FROM exchanges WHERE session = s.session AND start = s.first LIMIT 1)
+         SELECT s.*, i.first, i.subject, i.email, i.issuer, coalesce(i.email, i.subject, '(unauthenticated)') AS who, i.preview
+         FROM s JOIN i USING (session)
        )
        SELECT * FROM f ORDER BY ${column} ${order}, session ${order} LIMIT ? OFFSET ?`,
     )

@@ -34,7 +34,7 @@ function exchangesOf(seed: number, sessions: number): IndexEntry[] {
         sub: `user${s % 7}`, em: `user${s % 7}@example.com`, iss: 'https://issuer.example', g: ['dev'],
         c: s % 3 === 0 ? 'vertex' : 'anthropic', m: turn % 5 === 0 ? 'claude-haiku' : 'claude-sonnet',
         t, f: 100, d: 900, in: 10 + turn, out: 3 * turn, x: turn % 9 === 8 ? 'upstream_error' : 'complete',
-        r: turn % 11 === 10 ? ['aws-access-key-id'] : [], defs: [], q: `prompt ${s}`,
+        r: turn % 11 === 10 ? ['aws-access-key-id'] : [], defs: [], q: `prompt ${s}.${turn}`,
       });
     }
   }
@@ -64,6 +64,7 @@ function expected(entries: readonly IndexEntry[], since: number, until: number):
     sum.inputTokens! += e.in;
     sum.outputTokens! += e.out;
     sum.findings! += e.r.length;
+    if (e.t < sum.first! || sum.preview === undefined) sum.preview = e.q;
     sum.first = Math.min(sum.first!, e.t);
     sum.last = Math.max(sum.last!, e.t);
     sum.outcomes![e.x] = (sum.outcomes![e.x] ?? 0) + 1;
@@ -76,7 +77,7 @@ function listed(cache: IndexCache, since: number, until: number): Map<string, Pa
   const { items, next } = querySessions(cache.db, { since, until }, { limit: 1000 });
   assert.equal(next, undefined);
   return new Map(
-    items.map((s) => [s.session, { exchanges: s.exchanges, inputTokens: s.inputTokens, outputTokens: s.outputTokens, findings: s.findings, first: s.first, last: s.last, outcomes: s.outcomes }]),
+    items.map((s) => [s.session, { exchanges: s.exchanges, inputTokens: s.inputTokens, outputTokens: s.outputTokens, findings: s.findings, first: s.first, last: s.last, outcomes: s.outcomes, preview: s.preview }]),
   );
 }
 
