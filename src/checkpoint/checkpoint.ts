@@ -7,7 +7,7 @@
  *
  * a prefix of its own, so a retention policy can cover checkpoints apart from batches.
  */
-import { CompactSign, compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import type { SigningKey } from './signing-key.ts';
 
 export const CHECKPOINT_VERSION = 1;
@@ -46,7 +46,12 @@ export function parseCheckpointName(name: string): { instance: string; seq: numb
   return match ? { instance: match[1] as string, seq: Number(match[2]) } : undefined;
 }
 
+// jose is loaded when a checkpoint is signed or opened: the names above are wanted by every
+// reader of a store, most of which never touch a signature.
+const loadJose = () => import('jose');
+
 export async function signCheckpoint(body: CheckpointBody, key: SigningKey): Promise<string> {
+  const { CompactSign } = await loadJose();
   return new CompactSign(new TextEncoder().encode(JSON.stringify(body)))
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: MEDIA_TYPE })
     .sign(key.privateKey);
@@ -58,17 +63,19 @@ export async function importVerifyKey(jwk: JWK): Promise<CheckpointVerifyKey> {
   const alg = jwk.kty === 'OKP' ? 'EdDSA' : jwk.kty === 'EC' ? 'ES256' : undefined;
   if (!alg) throw new Error(`not a checkpoint key: kty ${String(jwk.kty)} (Ed25519 OKP or P-256 EC expected)`);
   const { kty, crv, x, y } = jwk;
+  const { importJWK } = await loadJose();
   const key = await importJWK({ kty, crv, x, ...(y !== undefined ? { y } : {}) }, alg);
   return { key: key as CryptoKey | Uint8Array, kid: typeof jwk.kid === 'string' ? jwk.kid : undefined, alg };
 }
 
 /** The body of a checkpoint whose signature verifies with `key`; throws a sentence otherwise. */
 export async function openCheckpoint(jws: string, key: CheckpointVerifyKey): Promise<CheckpointBody> {
+  const { compactVerify, decodeProtectedHeader } = await loadJose();
   let verified;
   try {
     verified = await compactVerify(jws.trim(), key.key, { algorithms: [key.alg] });
   } catch {
-    const kid = headerKid(jws);
+    const kid = headerKid(jws, decodeProtectedHeader);
     const other = kid !== undefined && key.kid !== undefined && kid !== key.kid ? ` (signed with key ${kid}, not ${key.kid})` : '';
     throw new Error(`signature does not verify with the given key${other}`);
   }
@@ -78,7 +85,7 @@ export async function openCheckpoint(jws: string, key: CheckpointVerifyKey): Pro
   return body;
 }
 
-function headerKid(jws: string): string | undefined {
+function headerKid(jws: string, decodeProtectedHeader: (token: string) => { kid?: unknown }): string | undefined {
   try {
     const { kid } = decodeProtectedHeader(jws.trim());
     return typeof kid === 'string' ? kid : undefined;
