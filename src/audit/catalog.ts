@@ -26,6 +26,7 @@ export interface CatalogOptions {
 }
 
 const HOUR = 3_600_000;
+const SEGMENT_ENTRIES_PER_TRANSACTION = 16_384;
 const hourKey = (ms: number) => new Date(ms).toISOString().slice(0, 13);
 const hourStart = (ms: number) => Math.floor(ms / HOUR) * HOUR;
 
@@ -96,6 +97,17 @@ export class Catalog {
       return unknown.get(instance)?.some((seq) => seq >= firstSeq && seq <= lastSeq) ?? false;
     });
     let done = 0;
+    // Segments are stored a few at a time: one transaction per segment wrote the same index pages
+    // over and over (three times the cache's size in writes for a day).
+    const pending: BatchIndex[] = [];
+    const pendingSegments: string[] = [];
+    let pendingEntries = 0;
+    const flush = () => {
+      this.cache.ingest(pending, 'segment', pendingSegments);
+      pending.length = 0;
+      pendingSegments.length = 0;
+      pendingEntries = 0;
+    };
     await mapBounded(useful, this.options.concurrency, async (name) => {
       const bytes = await this.readObject(name);
       let indexes: BatchIndex[];
@@ -104,10 +116,16 @@ export class Catalog {
       } catch {
         return; // A damaged segment only costs speed: the per-batch indexes cover the same batches.
       }
-      this.cache.ingest(indexes, 'segment', name);
-      for (const { header } of indexes) ingested.add(header.batch);
+      for (const index of indexes) {
+        pending.push(index);
+        pendingEntries += index.entries.length;
+        ingested.add(index.header.batch);
+      }
+      pendingSegments.push(name);
+      if (pendingEntries >= SEGMENT_ENTRIES_PER_TRANSACTION) flush();
       this.report({ phase: 'index', done: ++done, total: useful.length });
     });
+    flush();
     return ingested;
   }
 
