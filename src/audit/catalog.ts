@@ -46,6 +46,9 @@ function spanToList(cache: IndexCache, since: number | undefined, until: number,
 }
 
 export class Catalog {
+  /** Updates run one after another: a viewer asks several at once, and they share one cache. */
+  private running: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly sink: Sink,
     private readonly cache: IndexCache,
@@ -57,7 +60,13 @@ export class Catalog {
   }
 
   /** Makes the cache hold every batch of the store whose records may start in [since, until]. */
-  async update(range: { since?: number; until?: number }): Promise<void> {
+  update(range: { since?: number; until?: number }): Promise<void> {
+    const run = this.running.then(() => this.updateNow(range));
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  private async updateNow(range: { since?: number; until?: number }): Promise<void> {
     const now = (this.options.now ?? Date.now)();
     const until = range.until ?? now;
     const span = spanToList(this.cache, range.since, until, this.options);
@@ -97,35 +106,22 @@ export class Catalog {
       return unknown.get(instance)?.some((seq) => seq >= firstSeq && seq <= lastSeq) ?? false;
     });
     let done = 0;
-    // Segments are stored a few at a time: one transaction per segment wrote the same index pages
-    // over and over (three times the cache's size in writes for a day).
-    const pending: BatchIndex[] = [];
-    const pendingSegments: string[] = [];
-    let pendingEntries = 0;
-    const flush = () => {
-      this.cache.ingest(pending, 'segment', pendingSegments);
-      pending.length = 0;
-      pendingSegments.length = 0;
-      pendingEntries = 0;
-    };
-    await mapBounded(useful, this.options.concurrency, async (name) => {
-      const bytes = await this.readObject(name);
-      let indexes: BatchIndex[];
-      try {
-        indexes = bytes ? decodeIndex(bytes) : [];
-      } catch {
-        return; // A damaged segment only costs speed: the per-batch indexes cover the same batches.
-      }
-      for (const index of indexes) {
-        pending.push(index);
-        pendingEntries += index.entries.length;
-        ingested.add(index.header.batch);
-      }
-      pendingSegments.push(name);
-      if (pendingEntries >= SEGMENT_ENTRIES_PER_TRANSACTION) flush();
-      this.report({ phase: 'index', done: ++done, total: useful.length });
-    });
-    flush();
+    // One transaction per segment wrote the same index pages over and over (three times the
+    // cache's size in writes for a day); segments are stored in one transaction per 16k entries.
+    await this.cache.inBulk(SEGMENT_ENTRIES_PER_TRANSACTION, (ingest) =>
+      mapBounded(useful, this.options.concurrency, async (name) => {
+        const bytes = await this.readObject(name);
+        let indexes: BatchIndex[];
+        try {
+          indexes = bytes ? decodeIndex(bytes) : [];
+        } catch {
+          return; // A damaged segment only costs speed: the per-batch indexes cover the same batches.
+        }
+        ingest(indexes, 'segment', [name]);
+        for (const { header } of indexes) ingested.add(header.batch);
+        this.report({ phase: 'index', done: ++done, total: useful.length });
+      }),
+    );
     return ingested;
   }
 

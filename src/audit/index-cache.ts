@@ -103,6 +103,28 @@ export class IndexCache {
     })();
   }
 
+  /**
+   * Runs `work`, whose ingests are committed together every `entries` exchanges rather than one
+   * transaction each (which rewrote the same index pages every time). Whatever was ingested is
+   * kept if `work` fails.
+   */
+  async inBulk<T>(entries: number, work: (ingest: IndexCache['ingest']) => Promise<T>): Promise<T> {
+    let pending = 0;
+    this.db.exec('BEGIN');
+    try {
+      return await work((indexes, source, segments) => {
+        this.ingest(indexes, source, segments);
+        for (const index of indexes) pending += index.entries.length;
+        if (pending >= entries) {
+          this.db.exec('COMMIT; BEGIN');
+          pending = 0;
+        }
+      });
+    } finally {
+      this.db.exec('COMMIT');
+    }
+  }
+
   settledHours(): Set<string> {
     return new Set(this.db.prepare('SELECT hour FROM hours WHERE settled = 1').pluck().all() as string[]);
   }
