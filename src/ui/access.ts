@@ -2,7 +2,8 @@
  * Who may use the viewer. With no identity provider configured the viewer serves loopback
  * only and asks nobody to sign in. With one, every request needs a verified identity, from a
  * bearer ID token or, behind Google IAP, IAP's signed header, and a policy rule granting the
- * audit permission. Refusals are Anthropic-shaped JSON, or a page for browsers.
+ * audit permission. Refusals are Anthropic-shaped JSON, or a page for browsers, and are
+ * reported so that attempts are recorded too.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { GatewayError, errorBody } from '../http/errors.ts';
@@ -32,6 +33,8 @@ export interface AccessOptions {
   iap?: Authenticator;
   /** The rule granting the audit permission to an identity, if any. */
   grant: (identity: Identity) => string | undefined;
+  /** Told of every refused request: who it was, when known (a 403), and the status. */
+  refused?: (refusal: { identity: Identity | null; status: number }, c: Context) => void;
 }
 
 export type ViewerEnv = { Variables: { viewer: Viewer } };
@@ -72,11 +75,13 @@ export function requireAuditor(options: AccessOptions): MiddlewareHandler<Viewer
       if (!authenticator) throw new GatewayError(401, 'authentication_error', `No credentials: this viewer is behind Google IAP and needs its ${IAP_HEADER} header.`);
       identity = await authenticator.authenticate(c.req.raw.headers);
     } catch (error) {
-      if (error instanceof GatewayError) return refusal(c, error);
-      throw error;
+      if (!(error instanceof GatewayError)) throw error;
+      options.refused?.({ identity: null, status: error.status }, c);
+      return refusal(c, error);
     }
     const rule = options.grant(identity);
     if (rule === undefined) {
+      options.refused?.({ identity, status: 403 }, c);
       return refusal(c, new GatewayError(403, 'permission_error', 'Permission denied: no policy rule grants you the audit permission. Missing: a rule with "audit: true" that matches you.'));
     }
     c.set('viewer', { identity, rule, label: identity.email ?? identity.subject });

@@ -37,7 +37,12 @@ export function createViewer(options: ViewerOptions): Hono<ViewerEnv> {
     c.header('cross-origin-opener-policy', 'same-origin');
     if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
   });
-  app.use(requireAuditor(options.access));
+  app.use(
+    requireAuditor({
+      ...options.access,
+      refused: ({ identity, status }, c) => options.accessLog?.refused(identity, { method: c.req.method, url: c.req.url, userAgent: c.req.header('user-agent') }, status),
+    }),
+  );
   app.get('/assets/*', async (c) => {
     const found = await asset(c.req.path);
     if (!found) return c.notFound();

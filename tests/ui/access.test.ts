@@ -1,8 +1,9 @@
 /**
  * Who may use the viewer once an identity provider is configured: without a token 401, with a
  * token the policy does not grant `audit` 403, granted 200; Google IAP's signed header works
- * the same way. Each granted view becomes an access record in the store, with the viewer's
- * identity and no token, on its own writer chain, and the store still verifies.
+ * the same way. Each granted view, and each refusal, becomes an access record in the store, with
+ * the viewer's identity (when verified) and no token, on its own writer chain, and the store
+ * still verifies.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -87,7 +88,7 @@ test('an identity granted audit gets the pages, by bearer token or by the IAP he
   assert.equal((await get('/', { [IAP_HEADER]: otherAudience })).status, 401, 'an IAP assertion for another service is refused');
 });
 
-test('granted views are access records with the viewer identity and no token, and the store verifies', async () => {
+test('granted views and refusals are access records with the viewer identity and no token, and the store verifies', async () => {
   const token = await issuer.sign({ sub: 'frank', email: 'frank@example.com', groups: ['auditors'] });
   assert.equal((await get(`/api/sealed?session=${recorded.aliceSession}`, { authorization: `Bearer ${token}` })).status, 200);
   await viewer.viewer.accessLog.flush();
@@ -99,8 +100,15 @@ test('granted views are access records with the viewer identity and no token, an
   assert.equal(reveal.identity?.email, 'frank@example.com');
   assert.deepEqual(reveal.grant, { rule: 'auditors' });
   assert.equal(reveal.response?.status, 200);
-  assert.deepEqual(access.map((r) => r.identity?.email).filter((e) => e !== undefined).sort(), ['dana@example.com', 'dana@example.com', 'erin@example.com', 'frank@example.com']);
-  assert.ok(!access.some((r) => r.identity?.subject === 'carol'), 'refused requests are not views');
+  const granted = access.filter((r) => r.response?.status === 200);
+  assert.deepEqual(granted.map((r) => r.identity?.email).sort(), ['dana@example.com', 'dana@example.com', 'erin@example.com', 'frank@example.com']);
+  // Refusals are recorded as attempts: the refused identity with its 403 and no grant, and
+  // callers without a verified identity with their 401.
+  const carol = access.filter((r) => r.identity?.subject === 'carol');
+  assert.deepEqual(carol.map((r) => [r.response?.status, r.grant ?? null]), [[403, null]]);
+  const anonymous = access.filter((r) => !r.identity);
+  assert.deepEqual(anonymous.map((r) => r.response?.status), [401, 401, 401, 401, 401]);
+  assert.ok(anonymous.some((r) => r.request.path === `/s/${recorded.aliceSession}`));
   const text = await storedText(recorded.store);
   assert.ok(!text.includes(token.split('.')[2]!), 'no token in the store');
   const report = await verifyStore(await openSink(recorded.store));
