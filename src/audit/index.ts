@@ -15,7 +15,7 @@ import { checkBatches } from './integrity.ts';
 import { RecordReader } from './record-reader.ts';
 import { exchangeSummary, iterateExchanges, queryExchanges, querySessions, type Restriction } from './session-query.ts';
 import { searchText } from './text-search.ts';
-import type { AuditReader, BatchIntegrity, ExchangeFilter, ExchangeSummary, ExchangeView, Page, PageRequest, Progress, SessionSort, SessionSummary, SessionView } from './types.ts';
+import type { AuditReader, BatchIntegrity, ExchangeFilter, ExchangeSummary, ExchangeView, Page, PageRequest, Progress, SessionPart, SessionSort, SessionSummary, SessionView } from './types.ts';
 
 export type * from './types.ts';
 
@@ -122,8 +122,11 @@ export class Audit implements AuditReader {
     return this.cache.db.prepare('SELECT hash FROM exchanges WHERE id = ?').pluck().get(id) as string;
   }
 
-  /** A session's exchanges in conversation order, each read from its batch. */
-  async session(id: string, range: { since?: number; until?: number } = {}): Promise<SessionView | undefined> {
+  /**
+   * A session's exchanges in conversation order, each read from its batch: all of them, or only
+   * the part asked for (and the one before it, for context), however long the session.
+   */
+  async session(id: string, range: { since?: number; until?: number } = {}, part?: SessionPart): Promise<SessionView | undefined> {
     let page = querySessions(this.cache.db, { session: id });
     if (page.items.length === 0) {
       const at = timeOfExchangeId(id);
@@ -135,10 +138,11 @@ export class Audit implements AuditReader {
     // A session may have gone on past the hours listed so far.
     await this.update({ since: summary.last, ...(range.until !== undefined ? { until: range.until } : {}) });
     const rows = [...iterateExchanges(this.cache.db, { session: id })].sort((a, b) => a.start - b.start || a.seq - b.seq);
-    const exchanges = await Promise.all(
-      rows.map(async (row) => this.view(exchangeSummary(row), await this.reader.read({ id: row.id, batch: row.batch, line: row.line, hash: row.hash }))),
-    );
-    return { summary: querySessions(this.cache.db, { session: id }).items[0] ?? summary, exchanges };
+    const from = part ? Math.max(0, Math.min(part.from, rows.length)) : 0;
+    const shown = part ? rows.slice(from, from + Math.max(1, part.limit)) : rows;
+    const read = (row: (typeof rows)[number]) => this.reader.read({ id: row.id, batch: row.batch, line: row.line, hash: row.hash }).then((record) => this.view(exchangeSummary(row), record));
+    const [exchanges, before] = await Promise.all([Promise.all(shown.map(read)), from > 0 ? read(rows[from - 1]!) : undefined]);
+    return { summary: querySessions(this.cache.db, { session: id }).items[0] ?? summary, exchanges, from, ...(before ? { before } : {}) };
   }
 
   integrity(batches: readonly string[]): Promise<BatchIntegrity[]> {

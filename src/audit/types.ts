@@ -106,8 +106,18 @@ export interface ExchangeView {
 
 export interface SessionView {
   summary: SessionSummary;
-  /** In conversation order (the order the exchanges started). */
+  /** In conversation order (the order the exchanges started): all, or the part asked for. */
   exchanges: ExchangeView[];
+  /** The position of exchanges[0] in the whole session (0-based). */
+  from: number;
+  /** The exchange just before a part that does not start the session: context, not shown. */
+  before?: ExchangeView;
+}
+
+/** A part of a long session: `limit` exchanges from position `from` (0-based). */
+export interface SessionPart {
+  from: number;
+  limit: number;
 }
 
 /** Integrity of the batch files behind what is on screen, in plain words. */
@@ -129,7 +139,7 @@ export interface AuditReader {
   readonly store: string;
   sessions(filter: ExchangeFilter, page?: PageRequest & { sort?: SessionSort; order?: 'asc' | 'desc' }): Promise<Page<SessionSummary>>;
   exchanges(filter: ExchangeFilter, page?: PageRequest): Promise<Page<ExchangeSummary>>;
-  session(id: string): Promise<SessionView | undefined>;
+  session(id: string, range?: { since?: number; until?: number }, part?: SessionPart): Promise<SessionView | undefined>;
   exchange(id: string): Promise<ExchangeView | undefined>;
   /** Checks the given batch files and their links to their neighbours in each writer's chain. */
   integrity(batches: readonly string[]): Promise<BatchIntegrity[]>;

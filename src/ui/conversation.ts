@@ -91,7 +91,10 @@ export async function conversation(session: SessionView): Promise<Turn[]> {
   const turns: Turn[] = [];
   const lengths = new Map<string, number>();
   let lastSystem: string | undefined;
-  for (const exchange of session.exchanges) {
+  // A part of a session is read after the exchange before it, so that its first turn shows
+  // what it added, not the whole history; that exchange's own turn is not shown.
+  const context = session.before;
+  for (const exchange of context ? [context, ...session.exchanges] : session.exchanges) {
     const record = exchange.record;
     const findings = record.findings.map((finding, index) => ({ index, finding }));
     const answer = record.response?.message ? { role: 'assistant', blocks: asBlocks(record.response.message.content) } : null;
@@ -119,7 +122,7 @@ export async function conversation(session: SessionView): Promise<Turn[]> {
     } catch (error) {
       turn.problem = `The request could not be rebuilt: ${(error as Error).message}`;
     }
-    turns.push(turn);
+    if (exchange !== context) turns.push(turn);
   }
   return turns;
 }

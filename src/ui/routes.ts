@@ -1,6 +1,6 @@
 /** The viewer's pages and data endpoints, each a thin call into the audit layer. */
 import type { Hono } from 'hono';
-import type { AuditReader, ExchangeView, SessionView } from '../audit/types.ts';
+import type { AuditReader, ExchangeView, SessionPart, SessionView } from '../audit/types.ts';
 import type { ViewerEnv } from './access.ts';
 import { conversation } from './conversation.ts';
 import { shortId } from './display.ts';
@@ -30,6 +30,9 @@ export class Unreadable extends Error {
 }
 
 /** A download name safe in a header: the id's plain characters only. */
+/** Exchanges shown on one page of a session. */
+export const SESSION_PART = 50;
+
 const fileName = (id: string, ext: string) => `session-${id.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 80)}.${ext}`;
 
 export function registerPages(app: Hono<ViewerEnv>, reader: AuditReader): void {
@@ -47,14 +50,18 @@ export function registerPages(app: Hono<ViewerEnv>, reader: AuditReader): void {
     return c.html(frame(c, 'Sessions', sessionsPage(query, result)));
   });
 
-  const loadSession = (id: string): Promise<SessionView | undefined> => reader.session(id).catch((error: Error) => Promise.reject(new Unreadable('session', id, error)));
+  const loadSession = (id: string, part?: SessionPart): Promise<SessionView | undefined> =>
+    reader.session(id, {}, part).catch((error: Error) => Promise.reject(new Unreadable('session', id, error)));
   const loadExchange = (id: string): Promise<ExchangeView | undefined> => reader.exchange(id).catch((error: Error) => Promise.reject(new Unreadable('exchange', id, error)));
 
   app.get('/s/:id', async (c) => {
     const id = c.req.param('id');
-    const session = await loadSession(id);
+    // A long session is shown a part at a time; exports still hold all of it.
+    const from = Number(c.req.query('from') ?? 0);
+    if (!Number.isSafeInteger(from) || from < 0) return c.html(messagePage('Not found', `No part of a session starts at "${c.req.query('from')}".`), 404);
+    const session = await loadSession(id, { from, limit: SESSION_PART });
     if (!session) return c.html(missing('session', id), 404);
-    const body = session.exchanges.every((e) => e.record.connection === VIEWER_CONNECTION) ? accessSessionPage(session) : sessionPage(session, await conversation(session));
+    const body = session.exchanges.every((e) => e.record.connection === VIEWER_CONNECTION) ? accessSessionPage(session, SESSION_PART) : sessionPage(session, await conversation(session), SESSION_PART);
     return c.html(frame(c, `Session ${shortId(id)}`, body, [{ label: `Session ${shortId(id)}` }]));
   });
 

@@ -3,6 +3,7 @@ import { html } from 'hono/html';
 import type { SessionView } from '../../audit/types.ts';
 import { count, shortId, when } from '../display.ts';
 import type { Html } from './layout.ts';
+import { sessionParts } from './session-parts.ts';
 
 function describe(path: string, query: string): string {
   const params = new URLSearchParams(query);
@@ -19,7 +20,7 @@ function describe(path: string, query: string): string {
   return `${path}${query}`;
 }
 
-export function accessSessionPage(session: SessionView): Html {
+export function accessSessionPage(session: SessionView, partSize: number): Html {
   const s = session.summary;
   return html`<h1>Viewer access <small title="${s.session}">${shortId(s.session)}</small></h1>
 <section class="summary"><dl class="facts">
@@ -27,12 +28,14 @@ export function accessSessionPage(session: SessionView): Html {
 <div><dt>When</dt><dd>${when(s.first)} – ${when(s.last)}</dd></div>
 <div><dt>Requests</dt><dd>${count(s.exchanges)}</dd></div>
 </dl>
-<p class="muted">What this person looked at in <code>scribe ui</code>, recorded in the store like any exchange.</p></section>
+<p class="muted">What this person looked at in <code>scribe ui</code>, recorded in the store like any exchange.</p>
+${sessionParts(session, 'Requests', partSize)}</section>
 <table class="access"><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Request</th><th scope="col" class="num">Status</th></tr></thead>
 <tbody>${session.exchanges.map(({ record }) => html`<tr>
 <td data-label="When" class="time">${when(record.time.startMs)}</td>
 <td data-label="What">${describe(record.request.path, record.request.query)}</td>
 <td data-label="Request"><code>${record.request.method} ${record.request.path}${record.request.query}</code></td>
 <td data-label="Status" class="num">${record.response?.status ?? '–'}</td>
-</tr>`)}</tbody></table>`;
+</tr>`)}</tbody></table>
+${sessionParts(session, 'Requests', partSize)}`;
 }

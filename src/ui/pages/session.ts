@@ -4,6 +4,7 @@ import type { SessionView } from '../../audit/types.ts';
 import { findingPicker, placeOf, type Message, type Turn } from '../conversation.ts';
 import { count, duration, plural, shortId, when } from '../display.ts';
 import { blockHtml, type BlockContext } from './blocks.ts';
+import { sessionParts } from './session-parts.ts';
 import type { Html } from './layout.ts';
 import { timeline } from './timeline.ts';
 
@@ -60,7 +61,7 @@ ${findingsTable(turn)}
 </section>`;
 }
 
-export function sessionPage(session: SessionView, turns: Turn[]): Html {
+export function sessionPage(session: SessionView, turns: Turn[], partSize: number): Html {
   const s = session.summary;
   const sealed = turns.some((t) => t.findings.some((f) => f.finding.sealed));
   const id = encodeURIComponent(s.session);
@@ -84,6 +85,8 @@ ${sealed ? html`<div class="reveal" data-session="${s.session}">
 <p class="muted">The key is read and used in this browser tab only: it is not uploaded, and not stored.</p>
 <p class="reveal-status" role="status"></p>
 </div>` : ''}
+${sessionParts(session, 'Exchanges', partSize)}
 </section>
-${turns.map((turn, i) => turnHtml(turn, i + 1))}`;
+${turns.map((turn, i) => turnHtml(turn, session.from + i + 1))}
+${sessionParts(session, 'Exchanges', partSize)}`;
 }
