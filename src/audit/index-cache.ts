@@ -103,6 +103,11 @@ export class IndexCache {
     })();
   }
 
+  /** Brings every hour's per-session sums up to date (after indexing a whole store, say). */
+  refreshSessionHours(): void {
+    refreshSessionHours(this.db);
+  }
+
   /**
    * Runs `work`, whose ingests are committed together every `entries` exchanges rather than one
    * transaction each (which rewrote the same index pages every time). Whatever was ingested is

@@ -34,15 +34,21 @@ export function markHoursDirty(db: Database.Database, hours: Iterable<number>): 
   for (const hour of hours) mark.run(hour);
 }
 
-/** Rebuilds the sums of every hour that gained exchanges since the last rebuild. */
-export function refreshSessionHours(db: Database.Database): void {
-  const dirty = db.prepare('SELECT hour FROM dirty_hours').pluck().all() as number[];
+/**
+ * Rebuilds the sums of the hours in [from, to) (all hours by default) that gained exchanges
+ * since their last rebuild: a listing of one day after a month was indexed rebuilds that day.
+ */
+export function refreshSessionHours(db: Database.Database, from = 0, to = Number.MAX_SAFE_INTEGER): void {
+  const dirty = db.prepare('SELECT hour FROM dirty_hours WHERE hour >= ? AND hour < ?').pluck().all(from, to) as number[];
   if (dirty.length === 0) return;
   const clear = db.prepare('DELETE FROM session_hours WHERE hour = ?');
   // With min() alone in a query, SQLite takes its other bare columns from the row holding the
   // minimum: the identity and preview of the session's first exchange in the hour.
   const sum = db.prepare(
-    `WITH h AS MATERIALIZED (SELECT * FROM exchanges WHERE start >= @hour AND start < @hour + ${HOUR}),
+    `WITH h AS MATERIALIZED (
+       SELECT session, start, input, output, nfindings, outcome, model, connection, subject, email, issuer, preview
+       FROM exchanges WHERE start >= @hour AND start < @hour + ${HOUR}
+     ),
      s AS (SELECT session, max(start) AS last, count(*) AS exchanges, sum(input) AS input, sum(output) AS output, sum(nfindings) AS nfindings,
                   group_concat(outcome) AS outcomes, group_concat(DISTINCT model) AS models, group_concat(DISTINCT connection) AS connections
            FROM h GROUP BY session),
@@ -52,12 +58,13 @@ export function refreshSessionHours(db: Database.Database): void {
             i.subject, i.email, i.issuer, i.preview
      FROM s JOIN i USING (session)`,
   );
+  const done = db.prepare('DELETE FROM dirty_hours WHERE hour = ?');
   db.transaction(() => {
     for (const hour of dirty) {
       clear.run(hour);
       sum.run({ hour });
+      done.run(hour);
     }
-    db.prepare('DELETE FROM dirty_hours').run();
   })();
 }
 
@@ -71,7 +78,7 @@ function onlyTime(filter: ExchangeFilter): boolean {
  * partial hours at either end from their exchanges. Undefined when the filter asks for more
  * than time, or the range holds no whole hour.
  */
-export function hourlyParts(filter: ExchangeFilter): { sql: string; params: number[] } | undefined {
+export function hourlyParts(filter: ExchangeFilter): { sql: string; params: number[]; hours: [number, number] } | undefined {
   if (!onlyTime(filter)) return undefined;
   const since = filter.since ?? 0;
   const until = filter.until ?? Number.MAX_SAFE_INTEGER;
@@ -84,5 +91,6 @@ export function hourlyParts(filter: ExchangeFilter): { sql: string; params: numb
           UNION ALL ${EXCHANGE_PARTS} WHERE start >= ? AND start < ?
           UNION ALL ${EXCHANGE_PARTS} WHERE start >= ? AND start <= ?`,
     params: [wholeFrom, wholeTo, since, wholeFrom, wholeTo, until],
+    hours: [wholeFrom, wholeTo],
   };
 }

@@ -151,6 +151,11 @@ function sessionSummary(row: SessionRow): SessionSummary {
   };
 }
 
+function exchangeParts(filter: ExchangeFilter, restriction?: Restriction): { sql: string; params: unknown[] } {
+  const { sql, params } = where(filter, restriction);
+  return { sql: `${EXCHANGE_PARTS} WHERE ${sql}`, params };
+}
+
 export function querySessions(
   db: Database.Database,
   filter: ExchangeFilter,
@@ -160,12 +165,9 @@ export function querySessions(
   const { limit, offset } = pageBounds(page);
   const column = sortColumns[page.sort ?? 'last'];
   const order = page.order === 'asc' ? 'ASC' : 'DESC';
-  let parts = restriction ? undefined : hourlyParts(filter);
-  if (parts) refreshSessionHours(db);
-  else {
-    const { sql, params } = where(filter, restriction);
-    parts = { sql: `${EXCHANGE_PARTS} WHERE ${sql}`, params: params as number[] };
-  }
+  const hourly = restriction ? undefined : hourlyParts(filter);
+  if (hourly) refreshSessionHours(db, ...hourly.hours);
+  const parts = hourly ?? exchangeParts(filter, restriction);
   const rows = db
     .prepare(
       // Matching parts first (so the filter picks its index), then summed by session. With

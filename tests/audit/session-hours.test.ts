@@ -133,3 +133,20 @@ test('a cache file damaged on disk is started afresh rather than failing the com
   assert.ok(listed(cache, 0, Number.MAX_SAFE_INTEGER).size > 0);
   cache.close();
 });
+
+test('a listing rebuilds the sums of its own hours only, leaving the others for when they are asked for', () => {
+  const entries = exchangesOf(13, 200);
+  const cache = new IndexCache(':memory:');
+  cache.ingest(batchesOf(entries), 'index');
+  const dirty = () => cache.db.prepare('SELECT count(*) FROM dirty_hours').pluck().get() as number;
+  const before = dirty();
+  const firstDay: [number, number] = [DAY0, DAY0 + 24 * HOUR - 1];
+  assert.deepEqual(listed(cache, ...firstDay), expected(entries, ...firstDay));
+  const rebuilt = before - dirty();
+  assert.ok(rebuilt > 0 && rebuilt <= 24, `rebuilt ${rebuilt} hours`);
+  const secondDay: [number, number] = [DAY0 + 24 * HOUR, DAY0 + 48 * HOUR - 1];
+  assert.deepEqual(listed(cache, ...secondDay), expected(entries, ...secondDay));
+  cache.refreshSessionHours();
+  assert.equal(dirty(), 0);
+  cache.close();
+});
