@@ -24,7 +24,7 @@ export interface WriterSummary {
   records: number;
   firstSeq: number;
   lastSeq: number;
-  /** ISO time of the last record, per batch seq: what signed checkpoints are checked against. */
+  /** ISO time of the last record, per batch seq: what signed checkpoints are checked against (kept only with a checkpoint key). */
   batchFiles: Map<number, { name: string; sha256: string; to: string }>;
 }
 
@@ -108,6 +108,8 @@ class WriterCheck {
     private readonly ids: Map<string, string>,
     private readonly problems: string[],
     private readonly windowed: boolean,
+    /** Whether checkpoints are checked afterwards, which need every batch file's name and hash. */
+    private readonly keepBatchFiles: boolean,
   ) {
     this.summary = { instance, batches: 0, records: 0, firstSeq: -1, lastSeq: -1, batchFiles: new Map() };
   }
@@ -147,7 +149,7 @@ class WriterCheck {
     this.summary.batches++;
     if (this.summary.firstSeq < 0) this.summary.firstSeq = seq;
     this.summary.lastSeq = seq;
-    this.summary.batchFiles.set(seq, { name: batch.name, sha256: batch.sha256, to: batch.header.to });
+    if (this.keepBatchFiles) this.summary.batchFiles.set(seq, { name: batch.name, sha256: batch.sha256, to: batch.header.to });
     await this.records(batch);
   }
 
@@ -228,7 +230,7 @@ export async function verifyStore(sink: Sink, options: VerifyOptions = {}): Prom
   const total = names.length;
   for (const [instance, list] of [...byInstance].sort(([a], [b]) => (a < b ? -1 : 1))) {
     list.sort((a, b) => parseBatchName(a)!.seq - parseBatchName(b)!.seq || (a < b ? -1 : 1));
-    const check = new WriterCheck(instance, ids, problems, windowed);
+    const check = new WriterCheck(instance, ids, problems, windowed, options.key !== undefined);
     const read = (name: string) => readBatch(sink, name).then((batch) => ({ name, batch }), (error: Error) => ({ name, error }));
     let first = true;
     for await (const result of readAhead(list, options.concurrency ?? 8, read)) {
