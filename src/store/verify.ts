@@ -4,7 +4,8 @@
  * reference (parent, history delta, definition) resolvable. Returns what is wrong, in words.
  *
  * It streams: one writer at a time, each batch read ahead in parallel and dropped once checked,
- * so memory holds the batch names and the ids of the records seen, never the records.
+ * so memory holds the batch names and the ids of the records seen (ten bytes each), never the
+ * records.
  */
 import type { JWK } from 'jose';
 import { checkCheckpoints, type CheckpointReport, type WriterBatches } from '../checkpoint/check.ts';
@@ -12,6 +13,7 @@ import { CHECKPOINT_PREFIX } from '../checkpoint/checkpoint.ts';
 import type { BatchHeader } from '../record/batch-file.ts';
 import { sha256Hex } from '../record/hash.ts';
 import type { ExchangeRecord } from '../record/record.ts';
+import { IdRegistry } from './id-registry.ts';
 import { parseBatchName, rangeListings } from './batch-names.ts';
 import { readAhead } from './parallel-reads.ts';
 import { readBatch, type StoredBatch } from './reader.ts';
@@ -105,7 +107,7 @@ class WriterCheck {
 
   constructor(
     readonly instance: string,
-    private readonly ids: Map<string, string>,
+    private readonly ids: IdRegistry,
     private readonly problems: string[],
     private readonly windowed: boolean,
     /** Whether checkpoints are checked afterwards, which need every batch file's name and hash. */
@@ -223,7 +225,7 @@ export async function verifyStore(sink: Sink, options: VerifyOptions = {}): Prom
     list.push(name);
     byInstance.set(parsed.instance, list);
   }
-  const ids = new Map<string, string>();
+  const ids = new IdRegistry();
   const writers: WriterSummary[] = [];
   let done = 0;
   let batches = 0;
