@@ -231,7 +231,10 @@ export async function verifyStore(sink: Sink, options: VerifyOptions = {}): Prom
   let batches = 0;
   const total = names.length;
   for (const [instance, list] of [...byInstance].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    list.sort((a, b) => parseBatchName(a)!.seq - parseBatchName(b)!.seq || (a < b ? -1 : 1));
+    // Each name parsed once, not at every comparison (a writer may have hundreds of thousands).
+    const seqOf = new Map(list.map((name) => [name, parseBatchName(name)!.seq]));
+    list.sort((a, b) => seqOf.get(a)! - seqOf.get(b)! || (a < b ? -1 : 1));
+    seqOf.clear();
     const check = new WriterCheck(instance, ids, problems, windowed, options.key !== undefined);
     const read = (name: string) => readBatch(sink, name).then((batch) => ({ name, batch }), (error: Error) => ({ name, error }));
     let first = true;
