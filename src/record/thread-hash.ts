@@ -5,6 +5,13 @@
  * over the UTF-16 code units with its own seed, mixed into each other at the end.
  */
 export function hash128(text: string): string {
+  return hashLanes(text)
+    .map((lane) => (lane >>> 0).toString(16).padStart(8, '0'))
+    .join('');
+}
+
+/** The four 32-bit lanes of the hash, each an unsigned integer. */
+export function hashLanes(text: string): [number, number, number, number] {
   let a = 0x9e3779b1 ^ text.length;
   let b = 0x85ebca77;
   let c = 0xc2b2ae3d;
@@ -24,5 +31,5 @@ export function hash128(text: string): string {
   d = Math.imul(d ^ (b >>> 15), 0x165667b1);
   a ^= d >>> 16;
   b ^= c >>> 13;
-  return [a, b, c, d].map((lane) => (lane >>> 0).toString(16).padStart(8, '0')).join('');
+  return [a >>> 0, b >>> 0, c >>> 0, d >>> 0];
 }

@@ -1,10 +1,13 @@
 /**
  * Which writer recorded each exchange id seen so far, in ten bytes an id rather than a hundred:
- * a store of a million exchanges is verified in bounded memory. Ids are kept as two independent
- * 32-bit hashes (open addressing over typed arrays), so two different ids are taken for the same
- * one with a probability of about n²/2⁶⁵ (3 in 100 million for a million ids): at worst a false
- * "duplicated" report that a look at the two records settles, never a missed one.
+ * a store of a million exchanges is verified in bounded memory. Ids are kept as two 32-bit
+ * lanes of the thread index's in-memory hash (open addressing over typed arrays), so two
+ * different ids are taken for the same one with a probability of about n²/2⁶⁵ (3 in 100 million
+ * for a million ids): at worst a false "duplicated" report that a look at the two records
+ * settles, never a missed one.
  */
+import { hashLanes } from '../record/thread-hash.ts';
+
 export class IdRegistry {
   private first = new Uint32Array(1024);
   private second = new Uint32Array(1024);
@@ -19,7 +22,7 @@ export class IdRegistry {
   }
 
   get(id: string): string | undefined {
-    const [a, b] = hashes(id);
+    const [a, b] = hashLanes(id);
     const slot = this.find(a, b);
     const owner = this.owner[slot]!;
     return owner === 0 ? undefined : this.writers[owner - 1];
@@ -27,7 +30,7 @@ export class IdRegistry {
 
   set(id: string, writer: string): void {
     if ((this.count + 1) * 2 > this.owner.length) this.grow();
-    const [a, b] = hashes(id);
+    const [a, b] = hashLanes(id);
     const slot = this.find(a, b);
     if (this.owner[slot] === 0) this.count++;
     this.first[slot] = a;
@@ -66,21 +69,4 @@ export class IdRegistry {
       this.owner[slot] = owner[i]!;
     }
   }
-}
-
-const pair: [number, number] = [0, 0];
-
-/** FNV-1a and a multiply-xorshift hash of the id's characters: two independent 32-bit values. */
-function hashes(id: string): [number, number] {
-  let a = 0x811c9dc5;
-  let b = 0x9e3779b9;
-  for (let i = 0; i < id.length; i++) {
-    const c = id.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x85ebca6b);
-    b ^= b >>> 13;
-  }
-  pair[0] = a >>> 0;
-  pair[1] = (Math.imul(b ^ (b >>> 16), 0xc2b2ae35) ^ a) >>> 0;
-  return pair;
 }
