@@ -150,9 +150,16 @@ async function compare(profile: SessionProfile) {
   };
 }
 
+const os = await import('node:os');
+if (process.argv.includes('--throughput-only')) {
+  // For side-by-side runs and CPU profiles: the throughput section alone, nothing written.
+  const loadAtStart = os.loadavg()[0] ?? 0;
+  const built = await throughput(8, 35);
+  console.log(`throughput: ${built.exchanges} Claude Code-sized exchanges (requests ${built.requestKiB.min}-${built.requestKiB.max} KiB, mean ${built.requestKiB.mean}) built and spooled: ${built.perCpuSecond} per CPU second, ${built.perSecondWall}/s wall, ${built.cpuSeconds} CPU s (load average ${loadAtStart.toFixed(2)})`);
+  process.exit(0);
+}
 const sessions = { claudeCode: await compare(claudeCodeProfile), light: await compare(lightProfile) };
 const hot = await hotPath();
-const os = await import('node:os');
 const loadAtStart = os.loadavg()[0] ?? 0;
 const built = await throughput(8, 35);
 const result = {

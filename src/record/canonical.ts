@@ -8,6 +8,7 @@
  * again: each message's hash is remembered by its exact JSON text (which the history delta
  * needs anyway), and only new or changed messages are put in canonical form.
  */
+import { jsonOf, jsonText } from './json-texts.ts';
 import { hash128 } from './thread-hash.ts';
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -34,41 +35,14 @@ export function canonicalMessage(message: unknown): string {
   return JSON.stringify(canonicalValue({ role: message.role, content }));
 }
 
-const texts = new WeakMap<object, string>();
-
 /** A message's exact JSON text, computed once per parsed message object. */
-export function messageText(message: unknown): string {
-  if (typeof message !== 'object' || message === null) return JSON.stringify(message) ?? 'undefined';
-  let text = texts.get(message);
-  if (text === undefined) {
-    text = JSON.stringify(message);
-    texts.set(message, text);
-  }
-  return text;
-}
+export const messageText = jsonText;
 
-/** Canonical hashes by exact text, most recently used last; bounded by the text they hold. */
-const canonicalByText = new Map<string, string>();
-let cachedChars = 0;
-const MAX_CACHED_CHARS = 16 * 1024 * 1024;
-
+/** The canonical hash of a message, computed once per distinct message text. */
 function canonicalHash(message: unknown): string {
-  const text = messageText(message);
-  const known = canonicalByText.get(text);
-  if (known !== undefined) {
-    canonicalByText.delete(text);
-    canonicalByText.set(text, known);
-    return known;
-  }
-  const hash = hash128(canonicalMessage(message));
-  canonicalByText.set(text, hash);
-  cachedChars += text.length;
-  while (cachedChars > MAX_CACHED_CHARS) {
-    const oldest = canonicalByText.keys().next().value as string;
-    canonicalByText.delete(oldest);
-    cachedChars -= oldest.length;
-  }
-  return hash;
+  const known = jsonOf(message);
+  known.threadHash ??= hash128(canonicalMessage(message));
+  return known.threadHash;
 }
 
 /**
