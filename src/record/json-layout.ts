@@ -12,6 +12,7 @@
  * serialises back to the same text. Anything else (whitespace, a truncated body) gives
  * undefined, and the caller falls back to decoding and parsing the body whole.
  */
+import { Buffer } from 'node:buffer';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -92,7 +93,10 @@ function arrayElements(bytes: Uint8Array, [start, end]: Span): Span[] | undefine
  * The layout of `bytes` when they are one compact JSON object, with the elements of
  * `arrayField` when that field holds an array; otherwise undefined.
  */
-export function objectLayout(bytes: Uint8Array, arrayField: string): ObjectLayout | undefined {
+export function objectLayout(body: Uint8Array, arrayField: string): ObjectLayout | undefined {
+  // A Buffer view (no copy): its indexOf is a native byte search, several times faster than
+  // Uint8Array's on Node, and node:buffer is there on Bun and Deno too.
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const last = bytes.length - 1;
   if (bytes[0] !== OPEN_OBJECT || bytes[last] !== CLOSE_OBJECT) return undefined;
   const layout: ObjectLayout = { fields: [] };

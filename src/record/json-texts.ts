@@ -19,38 +19,70 @@ export interface KnownJson {
 
 /** The JSON text of each parsed object, computed (or checked) once. */
 const textOfObject = new WeakMap<object, KnownJson>();
-/** Known texts, most recently used last; bounded by the characters they hold. */
-const byText = new Map<string, KnownJson>();
+
+/**
+ * Known texts by length. A fresh text is looked up by its length and then compared, which is a
+ * memory compare; a Map keyed by the texts would hash every character of every message of
+ * every request first.
+ */
+const byLength = new Map<number, KnownJson[]>();
+/** Eviction order (second chance: an entry used since it was queued goes round once more). */
+let queue: KnownJson[] = [];
+let queueHead = 0;
+const used = new WeakSet<KnownJson>();
 let cachedChars = 0;
 const MAX_CACHED_CHARS = 16 * 1024 * 1024;
+
+function forget(known: KnownJson): void {
+  const bucket = byLength.get(known.text.length);
+  const at = bucket?.indexOf(known) ?? -1;
+  if (!bucket || at < 0) return;
+  bucket.splice(at, 1);
+  if (bucket.length === 0) byLength.delete(known.text.length);
+  cachedChars -= known.text.length;
+}
+
+function evict(): void {
+  while (cachedChars > MAX_CACHED_CHARS && queueHead < queue.length) {
+    const oldest = queue[queueHead++] as KnownJson;
+    if (used.delete(oldest)) queue.push(oldest);
+    else forget(oldest);
+  }
+  if (queueHead > 1024 && queueHead * 2 > queue.length) {
+    queue = queue.slice(queueHead);
+    queueHead = 0;
+  }
+}
 
 /** Remembers that JSON.stringify(value) is exactly `text` (the caller has checked it). */
 export function rememberJson(value: unknown, text: string): KnownJson {
   const known: KnownJson = { value, text };
   if (typeof value === 'object' && value !== null) textOfObject.set(value, known);
-  const previous = byText.get(text);
-  if (previous) {
-    byText.delete(text);
-    cachedChars -= text.length;
+  const previous = knownJson(text);
+  if (previous) forget(previous);
+  let bucket = byLength.get(text.length);
+  if (!bucket) {
+    bucket = [];
+    byLength.set(text.length, bucket);
   }
-  byText.set(text, known);
+  bucket.push(known);
+  queue.push(known);
   cachedChars += text.length;
-  while (cachedChars > MAX_CACHED_CHARS) {
-    const oldest = byText.keys().next().value as string;
-    byText.delete(oldest);
-    cachedChars -= oldest.length;
-  }
+  evict();
   return known;
 }
 
 /** The value whose JSON text is exactly `text`, when one was seen lately. */
 export function knownJson(text: string): KnownJson | undefined {
-  const known = byText.get(text);
-  if (known) {
-    byText.delete(text);
-    byText.set(text, known);
+  const bucket = byLength.get(text.length);
+  if (!bucket) return undefined;
+  for (const known of bucket) {
+    if (known.text === text) {
+      used.add(known);
+      return known;
+    }
   }
-  return known;
+  return undefined;
 }
 
 /** What is known about a value's JSON text (computing it the first time). */
