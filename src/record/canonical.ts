@@ -38,11 +38,15 @@ export function canonicalMessage(message: unknown): string {
 /** A message's exact JSON text, computed once per parsed message object. */
 export const messageText = jsonText;
 
-/** The canonical hash of a message, computed once per distinct message text. */
-function canonicalHash(message: unknown): string {
+/** The prefix hash of `previous` followed by `message`, reusing the last one computed. */
+function extendedHash(previous: string, message: unknown): string {
   const known = jsonOf(message);
+  if (known.prefix?.after === previous) return known.prefix.hash;
+  // The canonical hash is computed once per distinct message text.
   known.threadHash ??= hash128(canonicalMessage(message));
-  return known.threadHash;
+  const hash = hash128(`${previous}\n${known.threadHash}`);
+  known.prefix = { after: previous, hash };
+  return hash;
 }
 
 /**
@@ -55,7 +59,7 @@ export function prefixHashes(messages: readonly unknown[], known: readonly strin
   if (hashes.length === 0) hashes.push('');
   let previous = hashes[hashes.length - 1] as string;
   for (let i = hashes.length - 1; i < messages.length; i++) {
-    previous = hash128(`${previous}\n${canonicalHash(messages[i])}`);
+    previous = extendedHash(previous, messages[i]);
     hashes.push(previous);
   }
   return hashes;

@@ -15,6 +15,11 @@ export interface KnownJson {
   threadHash?: string;
   /** SHA-256 of the text, once computed (for values stored by reference). */
   sha256?: string;
+  /**
+   * The last prefix hash computed ending with this message, and the prefix hash before it: an
+   * agent resends the same messages after the same messages, so the next request reuses it.
+   */
+  prefix?: { after: string; hash: string };
 }
 
 /** The JSON text of each parsed object, computed (or checked) once. */
