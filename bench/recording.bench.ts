@@ -164,6 +164,38 @@ async function throughput(sessionCount: number, turns: number, round = 0) {
   };
 }
 
+/**
+ * Exchanges offered at `rate` per second of wall time (in 10 ms ticks), as a gateway serving
+ * that rate would end them, with the default spool bound: whether the recorder keeps up (its
+ * largest backlog, how long after the last exchange everything was spooled) and whether any
+ * exchange was served unrecorded. Wall-clock, so it depends on the CPU the machine gives.
+ */
+async function paced(rate: number, round: number) {
+  const sessions = Array.from({ length: 8 }, (_, i) => agentSession(35, `paced-${round}-${i}`, claudeCodeProfile, `Paced task ${i}.`, 1000 + round * 8 + i));
+  const exchanges = [];
+  for (let turn = 0; turn < 35; turn++) {
+    for (const session of sessions) exchanges.push({ start: startOf(session[turn]!.body), chunks: chunkBytes(sseEvents(session[turn]!.answer).join(''), 50) });
+  }
+  const root = await tempDir('bench-paced');
+  const recorder = await createRecorder(configFor(root, { batchMaxAgeMs: 1000 }), { log: () => {} });
+  const perTick = rate / 100;
+  let offered = 0;
+  let maxBacklog = 0;
+  const t0 = performance.now();
+  while (offered < exchanges.length) {
+    const due = Math.min(exchanges.length, Math.floor(((performance.now() - t0) / 1000) * rate) + perTick);
+    for (; offered < due; offered++) play(recorder, exchanges[offered]!.start, { status: 200, chunks: exchanges[offered]!.chunks });
+    maxBacklog = Math.max(maxBacklog, recorder.stats().toBuild);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const offeredMs = performance.now() - t0;
+  await recorder.flush();
+  const drainMs = performance.now() - t0 - offeredMs;
+  const stats = recorder.stats();
+  await recorder.close();
+  return { rate, exchanges: exchanges.length, offeredMs: Math.round(offeredMs), maxBacklog, drainAfterLastMs: Math.round(drainMs), recorded: stats.recorded, unrecorded: stats.unrecorded };
+}
+
 async function compare(profile: SessionProfile) {
   const stored = await recordSession(profile);
   const naive = await naiveBytes(stored);
@@ -189,6 +221,8 @@ if (process.argv.includes('--throughput-only')) {
   const cold = await throughput(8, 35, 0);
   const built = await throughput(8, 35, 1);
   console.log(`throughput, first round (cold process): ${cold.perCpuSecond} per CPU second, ${cold.cpuSeconds} CPU s`);
+  const pace = await paced(400, 2);
+  console.log(`paced: ${pace.exchanges} offered at ${pace.rate}/s over ${pace.offeredMs} ms: largest backlog ${pace.maxBacklog}, all spooled ${pace.drainAfterLastMs} ms after the last, ${pace.unrecorded} unrecorded (load average ${(os.loadavg()[0] ?? 0).toFixed(2)})`);
   for (const r of [cold, built]) console.log(`  store check: verify problems ${r.verifyProblems}, request bodies rebuilt exactly ${r.bodiesExact}/${r.exchanges}, stored as deltas ${r.threaded}`);
   console.log(`throughput: ${built.exchanges} Claude Code-sized exchanges (requests ${built.requestKiB.min}-${built.requestKiB.max} KiB, mean ${built.requestKiB.mean}) built and spooled: ${built.perCpuSecond} per CPU second, ${built.perSecondWall}/s wall, ${built.cpuSeconds} CPU s (load average ${loadAtStart.toFixed(2)})`);
   process.exit(0);
@@ -198,9 +232,11 @@ const hot = await hotPath();
 const loadAtStart = os.loadavg()[0] ?? 0;
 const cold = await throughput(8, 35, 0);
 const built = await throughput(8, 35, 1);
+const pace = await paced(400, 2);
 const result = {
   target: 'scribe gzip bytes <= 10% of naive gzip bytes (Claude Code-sized session); >= 400 Claude Code-sized exchanges per CPU second built and batched',
   sessions,
+  paced: { ...pace, loadAverage1m: Number((os.loadavg()[0] ?? 0).toFixed(2)) },
   throughput: { ...built, coldProcess: { perCpuSecond: cold.perCpuSecond, cpuSeconds: cold.cpuSeconds, perSecondWall: cold.perSecondWall }, loadAverage1m: Number(loadAtStart.toFixed(2)) },
   hotPath: { nsPerChunk: Math.round(hot.chunkNs), usPerExchange: Number(hot.exchangeUs.toFixed(1)), chunksPerExchange: hot.chunksPerExchange },
   node: process.version,
@@ -220,4 +256,6 @@ for (const [name, r] of Object.entries(sessions)) {
 }
 console.log(`\ntarget: ${result.target}`);
 console.log(`throughput: ${built.exchanges} Claude Code-sized exchanges (requests ${built.requestKiB.min}-${built.requestKiB.max} KiB, mean ${built.requestKiB.mean}) built and spooled: ${built.perCpuSecond} per CPU second, ${built.perSecondWall}/s wall (warmed process; first round: ${cold.perCpuSecond} per CPU second) (load average ${loadAtStart.toFixed(2)})`);
+console.log(`paced: ${pace.exchanges} offered at ${pace.rate}/s over ${pace.offeredMs} ms: largest backlog ${pace.maxBacklog}, all spooled ${pace.drainAfterLastMs} ms after the last, ${pace.unrecorded} unrecorded`);
+console.log(`store check: verify problems ${built.verifyProblems}, request bodies rebuilt exactly ${built.bodiesExact}/${built.exchanges}, stored as deltas ${built.threaded}`);
 console.log(`hot path: ${result.hotPath.nsPerChunk} ns per chunk() call, ${result.hotPath.usPerExchange} µs per exchange of ${hot.chunksPerExchange} chunks (begin + response + chunks + end)`);

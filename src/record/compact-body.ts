@@ -10,23 +10,36 @@
  * decodes and checks the body whole.
  */
 import { objectLayout, type Span } from './json-layout.ts';
-import { knownJson, rememberJson } from './json-texts.ts';
+import { Buffer } from 'node:buffer';
+import { knownJson, knownJsonBytes, rememberBytes, rememberJson } from './json-texts.ts';
+
+const MIN_BYTES_KEPT = 64;
 
 // ignoreBOM: a byte-order mark inside a piece must stay visible (and fail the parse).
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The value a piece holds, when its text is exactly that value's JSON.stringify. */
-function pieceValue(bytes: Uint8Array, [start, end]: Span): { value: unknown } | undefined {
-  const text = decoder.decode(bytes.subarray(start, end));
-  const known = knownJson(text);
-  if (known) return known;
-  const value: unknown = JSON.parse(text);
-  if (JSON.stringify(value) !== text) return undefined;
-  return typeof value === 'object' && value !== null ? rememberJson(value, text) : { value };
+function pieceValue(bytes: Buffer, [start, end]: Span): { value: unknown } | undefined {
+  const piece = bytes.subarray(start, end);
+  // Most of a request is history seen in the previous one: found by its bytes, not decoded.
+  const seen = knownJsonBytes(piece);
+  if (seen) return seen;
+  const text = decoder.decode(piece);
+  let known = knownJson(text);
+  if (!known) {
+    const value: unknown = JSON.parse(text);
+    if (JSON.stringify(value) !== text) return undefined;
+    if (typeof value !== 'object' || value === null) return { value };
+    known = rememberJson(value, text);
+  }
+  // Only pieces worth the copy: keys and small values decode faster than they are compared.
+  if (piece.length >= MIN_BYTES_KEPT) rememberBytes(known, piece);
+  return known;
 }
 
 /** The body as an object, when it is compact JSON.stringify output; otherwise undefined. */
-export function decodeCompactObject(bytes: Uint8Array): Record<string, unknown> | undefined {
+export function decodeCompactObject(body: Uint8Array): Record<string, unknown> | undefined {
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const layout = objectLayout(bytes, 'messages');
   if (!layout) return undefined;
   try {

@@ -7,6 +7,7 @@
  * serialising and hashing it again. Values handed out here are shared between requests and
  * must never be modified (nothing in recording modifies a parsed request).
  */
+import { Buffer } from 'node:buffer';
 
 export interface KnownJson {
   value: unknown;
@@ -20,35 +21,51 @@ export interface KnownJson {
    * agent resends the same messages after the same messages, so the next request reuses it.
    */
   prefix?: { after: string; hash: string };
+  /** The text's UTF-8 bytes, once it was seen in a request body: found again without decoding. */
+  bytes?: Buffer;
 }
 
 /** The JSON text of each parsed object, computed (or checked) once. */
 const textOfObject = new WeakMap<object, KnownJson>();
 
 /**
- * Known texts by length. A fresh text is looked up by its length and then compared, which is a
- * memory compare; a Map keyed by the texts would hash every character of every message of
- * every request first.
+ * Known texts by length (and by byte length, for those seen in a body). A fresh text or byte
+ * range is looked up by its length and then compared, which is a memory compare; a Map keyed
+ * by the texts would hash every character of every message of every request first.
  */
 const byLength = new Map<number, KnownJson[]>();
+const byByteLength = new Map<number, KnownJson[]>();
 /** Eviction order (second chance: an entry used since it was queued goes round once more). */
 let queue: KnownJson[] = [];
 let queueHead = 0;
 const used = new WeakSet<KnownJson>();
-let cachedChars = 0;
-const MAX_CACHED_CHARS = 16 * 1024 * 1024;
+/** Characters of the texts plus bytes of the byte copies held. */
+let cachedSize = 0;
+const MAX_CACHED_SIZE = 24 * 1024 * 1024;
+
+function addTo(index: Map<number, KnownJson[]>, length: number, known: KnownJson): void {
+  const bucket = index.get(length);
+  if (bucket) bucket.push(known);
+  else index.set(length, [known]);
+}
+
+function removeFrom(index: Map<number, KnownJson[]>, length: number, known: KnownJson): boolean {
+  const bucket = index.get(length);
+  const at = bucket?.indexOf(known) ?? -1;
+  if (!bucket || at < 0) return false;
+  bucket.splice(at, 1);
+  if (bucket.length === 0) index.delete(length);
+  return true;
+}
 
 function forget(known: KnownJson): void {
-  const bucket = byLength.get(known.text.length);
-  const at = bucket?.indexOf(known) ?? -1;
-  if (!bucket || at < 0) return;
-  bucket.splice(at, 1);
-  if (bucket.length === 0) byLength.delete(known.text.length);
-  cachedChars -= known.text.length;
+  if (!removeFrom(byLength, known.text.length, known)) return;
+  cachedSize -= known.text.length;
+  if (known.bytes && removeFrom(byByteLength, known.bytes.length, known)) cachedSize -= known.bytes.length;
 }
 
 function evict(): void {
-  while (cachedChars > MAX_CACHED_CHARS && queueHead < queue.length) {
+  while (cachedSize > MAX_CACHED_SIZE && queueHead < queue.length) {
     const oldest = queue[queueHead++] as KnownJson;
     if (used.delete(oldest)) queue.push(oldest);
     else forget(oldest);
@@ -65,24 +82,37 @@ export function rememberJson(value: unknown, text: string): KnownJson {
   if (typeof value === 'object' && value !== null) textOfObject.set(value, known);
   const previous = knownJson(text);
   if (previous) forget(previous);
-  let bucket = byLength.get(text.length);
-  if (!bucket) {
-    bucket = [];
-    byLength.set(text.length, bucket);
-  }
-  bucket.push(known);
+  addTo(byLength, text.length, known);
   queue.push(known);
-  cachedChars += text.length;
+  cachedSize += text.length;
   evict();
   return known;
 }
 
+/** Remembers the UTF-8 bytes of a known text (a copy: the body they came from is not kept). */
+export function rememberBytes(known: KnownJson, bytes: Buffer): void {
+  if (known.bytes || !byLength.get(known.text.length)?.includes(known)) return;
+  known.bytes = Buffer.from(bytes);
+  addTo(byByteLength, bytes.length, known);
+  cachedSize += bytes.length;
+  evict();
+}
+
 /** The value whose JSON text is exactly `text`, when one was seen lately. */
 export function knownJson(text: string): KnownJson | undefined {
-  const bucket = byLength.get(text.length);
-  if (!bucket) return undefined;
-  for (const known of bucket) {
+  for (const known of byLength.get(text.length) ?? []) {
     if (known.text === text) {
+      used.add(known);
+      return known;
+    }
+  }
+  return undefined;
+}
+
+/** The value whose JSON text's UTF-8 bytes are exactly `bytes`, when one was seen lately. */
+export function knownJsonBytes(bytes: Buffer): KnownJson | undefined {
+  for (const known of byByteLength.get(bytes.length) ?? []) {
+    if (known.bytes?.equals(bytes)) {
       used.add(known);
       return known;
     }
