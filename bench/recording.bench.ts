@@ -12,6 +12,8 @@
  * Writes bench/results/recording.json and prints a table.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { createRecorder } from '../src/record/index.ts';
 import type { ExchangeRecord } from '../src/record/record.ts';
@@ -145,7 +147,16 @@ async function throughput(sessionCount: number, turns: number, round = 0) {
   const cpuBefore = process.cpuUsage();
   const t0 = performance.now();
   for (const { start, chunks } of exchanges) play(recorder, start, { status: 200, chunks });
+  // With --loop-delay: how late a 1 ms timer fires while the backlog is built (what a stream's
+  // next event would wait). Off by default: the timer's wake-ups cost CPU of their own.
+  const loopDelay = process.argv.includes('--loop-delay') ? monitorEventLoopDelay({ resolution: 1 }) : undefined;
+  loopDelay?.enable();
   await recorder.flush();
+  loopDelay?.disable();
+  if (loopDelay) {
+    const ms = (ns: number) => (ns / 1e6).toFixed(2);
+    console.log(`round ${round}: event-loop delay while building: p50 ${ms(loopDelay.percentile(50))} p99 ${ms(loopDelay.percentile(99))} max ${ms(loopDelay.max)} ms (load average ${(loadavg()[0] ?? 0).toFixed(2)})`);
+  }
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpuBefore);
   const cpuS = (cpu.user + cpu.system) / 1e6;
@@ -214,29 +225,28 @@ async function compare(profile: SessionProfile) {
   };
 }
 
-const os = await import('node:os');
 if (process.argv.includes('--throughput-only')) {
   // For side-by-side runs and CPU profiles: the throughput section alone, nothing written.
-  const loadAtStart = os.loadavg()[0] ?? 0;
+  const loadAtStart = loadavg()[0] ?? 0;
   const cold = await throughput(8, 35, 0);
   const built = await throughput(8, 35, 1);
   console.log(`throughput, first round (cold process): ${cold.perCpuSecond} per CPU second, ${cold.cpuSeconds} CPU s`);
   const pace = await paced(400, 2);
-  console.log(`paced: ${pace.exchanges} offered at ${pace.rate}/s over ${pace.offeredMs} ms: largest backlog ${pace.maxBacklog}, all spooled ${pace.drainAfterLastMs} ms after the last, ${pace.unrecorded} unrecorded (load average ${(os.loadavg()[0] ?? 0).toFixed(2)})`);
+  console.log(`paced: ${pace.exchanges} offered at ${pace.rate}/s over ${pace.offeredMs} ms: largest backlog ${pace.maxBacklog}, all spooled ${pace.drainAfterLastMs} ms after the last, ${pace.unrecorded} unrecorded (load average ${(loadavg()[0] ?? 0).toFixed(2)})`);
   for (const r of [cold, built]) console.log(`  store check: verify problems ${r.verifyProblems}, request bodies rebuilt exactly ${r.bodiesExact}/${r.exchanges}, stored as deltas ${r.threaded}`);
   console.log(`throughput: ${built.exchanges} Claude Code-sized exchanges (requests ${built.requestKiB.min}-${built.requestKiB.max} KiB, mean ${built.requestKiB.mean}) built and spooled: ${built.perCpuSecond} per CPU second, ${built.perSecondWall}/s wall, ${built.cpuSeconds} CPU s (load average ${loadAtStart.toFixed(2)})`);
   process.exit(0);
 }
 const sessions = { claudeCode: await compare(claudeCodeProfile), light: await compare(lightProfile) };
 const hot = await hotPath();
-const loadAtStart = os.loadavg()[0] ?? 0;
+const loadAtStart = loadavg()[0] ?? 0;
 const cold = await throughput(8, 35, 0);
 const built = await throughput(8, 35, 1);
 const pace = await paced(400, 2);
 const result = {
   target: 'scribe gzip bytes <= 10% of naive gzip bytes (Claude Code-sized session); >= 400 Claude Code-sized exchanges per CPU second built and batched',
   sessions,
-  paced: { ...pace, loadAverage1m: Number((os.loadavg()[0] ?? 0).toFixed(2)) },
+  paced: { ...pace, loadAverage1m: Number((loadavg()[0] ?? 0).toFixed(2)) },
   throughput: { ...built, coldProcess: { perCpuSecond: cold.perCpuSecond, cpuSeconds: cold.cpuSeconds, perSecondWall: cold.perSecondWall }, loadAverage1m: Number(loadAtStart.toFixed(2)) },
   hotPath: { nsPerChunk: Math.round(hot.chunkNs), usPerExchange: Number(hot.exchangeUs.toFixed(1)), chunksPerExchange: hot.chunksPerExchange },
   node: process.version,
