@@ -12,7 +12,7 @@ import { agentSession, claudeCodeProfile } from './agent-session.ts';
 const bytesOf = (text: string) => new TextEncoder().encode(text);
 
 test('the layout finds every field and every message, whatever the strings hold', () => {
-  const body = { model: 'm', messages: [{ role: 'user', content: 'a "quoted" \\ back\\slash }]{[' }, { role: 'assistant', content: [{ type: 'text', text: 'é ✓ 🎉' }] }, 7, null, 'x'], n: -1.5e-7, t: true, e: [], o: {} };
+  const body = { model: 'm', messages: [{ role: 'user', content: 'a "quoted" \\ back\\slash }]{[' }, { role: 'assistant', content: [{ type: 'text', text: 'é ✓ 🎉' }] }, 'ends in a backslash \\', '\\"', 7, null, 'x'], n: -1.5e-7, t: true, e: [], o: {} };
   const text = JSON.stringify(body);
   const bytes = bytesOf(text);
   const layout = objectLayout(bytes, 'messages');
