@@ -92,7 +92,11 @@ export function rememberJson(value: unknown, text: string): KnownJson {
 /** Remembers the UTF-8 bytes of a known text (a copy: the body they came from is not kept). */
 export function rememberBytes(known: KnownJson, bytes: Buffer): void {
   if (known.bytes || !byLength.get(known.text.length)?.includes(known)) return;
-  known.bytes = Buffer.from(bytes);
+  // Its own ArrayBuffer: Buffer.from(buffer) would take small copies from Node's shared 8 KB
+  // pool, and a cached piece would keep a whole pool slab alive.
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  known.bytes = Buffer.from(copy.buffer);
   addTo(byByteLength, bytes.length, known);
   cachedSize += bytes.length;
   evict();
