@@ -231,6 +231,12 @@ if (process.argv.includes('--throughput-only')) {
   const cold = await throughput(8, 35, 0);
   const built = await throughput(8, 35, 1);
   console.log(`throughput, first round (cold process): ${cold.perCpuSecond} per CPU second, ${cold.cpuSeconds} CPU s`);
+  // With node --expose-gc: the heap left after both rounds (recording's process-wide caches).
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) {
+    gc();
+    console.log(`heap after both rounds: ${(process.memoryUsage().heapUsed / 1024 ** 2).toFixed(1)} MiB used, ${(process.memoryUsage().rss / 1024 ** 2).toFixed(1)} MiB RSS`);
+  }
   const pace = await paced(400, 2);
   console.log(`paced: ${pace.exchanges} offered at ${pace.rate}/s over ${pace.offeredMs} ms: largest backlog ${pace.maxBacklog}, all spooled ${pace.drainAfterLastMs} ms after the last, ${pace.unrecorded} unrecorded (load average ${(loadavg()[0] ?? 0).toFixed(2)})`);
   for (const r of [cold, built]) console.log(`  store check: verify problems ${r.verifyProblems}, request bodies rebuilt exactly ${r.bodiesExact}/${r.exchanges}, stored as deltas ${r.threaded}`);
