@@ -5,7 +5,7 @@
  */
 import { promisify } from 'node:util';
 import { gunzip as zlibGunzip, gzip as zlibGzip } from 'node:zlib';
-import { sha256Hex } from './hash.ts';
+import { sha256Hex, sha256HexOfParts } from './hash.ts';
 import type { ChainedLine } from './chain.ts';
 
 export const BATCH_VERSION = 1;
@@ -42,11 +42,27 @@ const gunzipAsync = promisify(zlibGunzip);
 export const gzip = async (bytes: Uint8Array): Promise<Uint8Array> => new Uint8Array(await gzipAsync(bytes));
 export const gunzip = async (bytes: Uint8Array): Promise<Uint8Array> => new Uint8Array(await gunzipAsync(bytes));
 
+const encoder = new TextEncoder();
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const part of parts) total += part.byteLength;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
+}
+
 export async function encodeBatch(
   lines: readonly ChainedLine[],
   place: { name: string; instance: string; seq: number; prev: BatchHeader['prev'] },
 ): Promise<{ header: BatchHeader; bytes: Uint8Array; sha256: string }> {
-  const body = lines.map((l) => `${l.line}\n`).join('');
+  // Line by line: joined, a batch of Claude Code records is one string of megabytes, which V8
+  // allocates in its large-object space at a cost far above encoding the lines one by one.
+  const encoded = lines.map((l) => encoder.encode(`${l.line}\n`));
   const starts = lines.map((l) => l.startMs);
   const header: BatchHeader = {
     batch: BATCH_VERSION,
@@ -57,9 +73,9 @@ export async function encodeBatch(
     lastRecord: lines[lines.length - 1]?.hash ?? '',
     from: new Date(Math.min(...starts)).toISOString(),
     to: new Date(Math.max(...starts)).toISOString(),
-    sha256: await sha256Hex(body),
+    sha256: sha256HexOfParts(encoded),
   };
-  const bytes = await gzip(new TextEncoder().encode(`${JSON.stringify(header)}\n${body}`));
+  const bytes = await gzip(concatBytes([encoder.encode(`${JSON.stringify(header)}\n`), ...encoded]));
   return { header, bytes, sha256: await sha256Hex(bytes) };
 }
 

@@ -7,6 +7,8 @@
  */
 import { sha256Hex } from './hash.ts';
 import { messageText } from './canonical.ts';
+import { decodeCompactObject } from './compact-body.ts';
+import { jsonOf } from './json-texts.ts';
 import { applyDelta, deltaRebuilds, diffHistory } from './history-delta.ts';
 import type { RecordedBody } from './record.ts';
 import { fromBase64, toBase64 } from './base64.ts';
@@ -93,9 +95,10 @@ async function factorOut(
   const definitions = new Map<string, unknown>();
   for (const field of plan.refFields ?? []) {
     if (parsed[field] === undefined || parsed[field] === null) continue;
-    const text = JSON.stringify(parsed[field]);
-    if (text.length < (plan.minRefBytes ?? 256)) continue;
-    const hash = await sha256Hex(text);
+    const known = jsonOf(parsed[field]);
+    if (known.text.length < (plan.minRefBytes ?? 256)) continue;
+    // System prompts and tool lists repeat on every call: their hash is computed once per text.
+    const hash = (known.sha256 ??= await sha256Hex(known.text));
     refs[field] = hash;
     definitions.set(hash, parsed[field]);
     json[field] = null;
@@ -110,13 +113,15 @@ async function factorOut(
 }
 
 /** The text and object of a JSON body, when the caller has already decoded and parsed it. */
-export interface DecodedBody {
-  text: string;
-  parsed: Record<string, unknown> | undefined;
-}
+export type DecodedBody =
+  | { text: string; parsed: Record<string, unknown> | undefined; compact?: undefined }
+  /** Decoded piece by piece, and known to be exactly JSON.stringify(parsed): no whole text. */
+  | { text?: undefined; parsed: Record<string, unknown>; compact: true };
 
 /** Decodes and parses a body once; undefined when it is not UTF-8. */
 export function decodeJsonBody(bytes: Uint8Array): DecodedBody | undefined {
+  const compact = decodeCompactObject(bytes);
+  if (compact) return { parsed: compact, compact: true };
   try {
     const text = decoder.decode(bytes);
     return { text, parsed: parseObject(text) };
@@ -146,8 +151,9 @@ export async function encodeBody(bytes: Uint8Array, plan: BodyPlan = {}, decoded
   if (bytes.byteLength === 0) return { body: { form: 'empty' }, definitions: new Map() };
   const base = { sha256: await sha256Hex(bytes), bytes: bytes.byteLength };
   if (decoded === undefined) return { body: { form: 'base64', ...base, base64: toBase64(bytes) }, definitions: new Map() };
-  const { text, parsed } = decoded;
-  if (!parsed || !serialisesTo(parsed, text)) return { body: { form: 'text', ...base, text }, definitions: new Map() };
+  if (!decoded.compact && (!decoded.parsed || !serialisesTo(decoded.parsed, decoded.text))) return { body: { form: 'text', ...base, text: decoded.text }, definitions: new Map() };
+  // A compact body was checked piece by piece to serialise back to its bytes.
+  const parsed = decoded.parsed as Record<string, unknown>;
 
   const factored = await factorOut(parsed, plan, base);
   // The factored form rebuilds the body by construction: refs put the same values back in the

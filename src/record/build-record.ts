@@ -29,6 +29,8 @@ export interface BuildContext {
   sessionHeaders: readonly string[];
   /** Definitions this writer already stored; a record includes only the new ones. */
   storedDefinitions: Set<string>;
+  /** Lets the event loop run between the request's half of the work and the response's. */
+  pause?: () => Promise<void>;
 }
 
 export type UnchainedRecord = Omit<ExchangeRecord, 'chain'>;
@@ -166,6 +168,8 @@ export async function buildRecord(capture: ExchangeCapture, context: BuildContex
   const defs: Record<string, unknown> = {};
   for (const [hash, value] of encoded.definitions) if (!context.storedDefinitions.has(hash)) defs[hash] = value;
 
+  // Each half is well under a millisecond; streams in progress get their turn in between.
+  await context.pause?.();
   const response = start.bodies === 'omitted' ? bodilessResponse(capture) : await buildResponse(capture);
   const outcome = finalOutcome(capture, response);
 

@@ -8,6 +8,7 @@
  * again: each message's hash is remembered by its exact JSON text (which the history delta
  * needs anyway), and only new or changed messages are put in canonical form.
  */
+import { jsonOf, jsonText } from './json-texts.ts';
 import { hash128 } from './thread-hash.ts';
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -34,40 +35,17 @@ export function canonicalMessage(message: unknown): string {
   return JSON.stringify(canonicalValue({ role: message.role, content }));
 }
 
-const texts = new WeakMap<object, string>();
-
 /** A message's exact JSON text, computed once per parsed message object. */
-export function messageText(message: unknown): string {
-  if (typeof message !== 'object' || message === null) return JSON.stringify(message) ?? 'undefined';
-  let text = texts.get(message);
-  if (text === undefined) {
-    text = JSON.stringify(message);
-    texts.set(message, text);
-  }
-  return text;
-}
+export const messageText = jsonText;
 
-/** Canonical hashes by exact text, most recently used last; bounded by the text they hold. */
-const canonicalByText = new Map<string, string>();
-let cachedChars = 0;
-const MAX_CACHED_CHARS = 16 * 1024 * 1024;
-
-function canonicalHash(message: unknown): string {
-  const text = messageText(message);
-  const known = canonicalByText.get(text);
-  if (known !== undefined) {
-    canonicalByText.delete(text);
-    canonicalByText.set(text, known);
-    return known;
-  }
-  const hash = hash128(canonicalMessage(message));
-  canonicalByText.set(text, hash);
-  cachedChars += text.length;
-  while (cachedChars > MAX_CACHED_CHARS) {
-    const oldest = canonicalByText.keys().next().value as string;
-    canonicalByText.delete(oldest);
-    cachedChars -= oldest.length;
-  }
+/** The prefix hash of `previous` followed by `message`, reusing the last one computed. */
+function extendedHash(previous: string, message: unknown): string {
+  const known = jsonOf(message);
+  if (known.prefix?.after === previous) return known.prefix.hash;
+  // The canonical hash is computed once per distinct message text.
+  known.threadHash ??= hash128(canonicalMessage(message));
+  const hash = hash128(`${previous}\n${known.threadHash}`);
+  known.prefix = { after: previous, hash };
   return hash;
 }
 
@@ -81,7 +59,7 @@ export function prefixHashes(messages: readonly unknown[], known: readonly strin
   if (hashes.length === 0) hashes.push('');
   let previous = hashes[hashes.length - 1] as string;
   for (let i = hashes.length - 1; i < messages.length; i++) {
-    previous = hash128(`${previous}\n${canonicalHash(messages[i])}`);
+    previous = extendedHash(previous, messages[i]);
     hashes.push(previous);
   }
   return hashes;

@@ -9,3 +9,10 @@ import { createHash } from 'node:crypto';
 export async function sha256Hex(input: string | Uint8Array): Promise<string> {
   return createHash('sha256').update(input).digest('hex');
 }
+
+/** Lower-case hex SHA-256 of byte strings one after another (without joining them first). */
+export function sha256HexOfParts(parts: Iterable<Uint8Array>): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex');
+}

@@ -75,7 +75,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** Lets the event loop run (streams in progress) without a timer's millisecond floor. */
 const yieldToLoop: () => Promise<void> =
   typeof globalThis.setImmediate === 'function' ? () => new Promise<void>((resolve) => setImmediate(resolve)) : () => sleep(0);
-const BUILD_SLICE_MS = 1;
+const BUILD_SLICE_MS = 0.5;
 /** "Served unrecorded" is logged at most this often, with the count since the last line. */
 const UNRECORDED_LOG_INTERVAL_MS = 10_000;
 /** /healthz says degraded for this long after an exchange was served unrecorded. */
@@ -128,7 +128,7 @@ class SpoolingRecorder implements ScribeRecorder {
     const state = spool.writerState();
     this.chain = new RecordChain(state.instance, state.chain);
     const sessionHeaders = [...new Set([config.sessionHeader, 'x-claude-code-session-id'])];
-    this.context = { threads: new ThreadIndex(), sealer, digester, sessionHeaders, storedDefinitions: new Set() };
+    this.context = { threads: new ThreadIndex(), sealer, digester, sessionHeaders, storedDefinitions: new Set(), pause: yieldToLoop };
     this.batcher = new Batcher(config.batchMaxBytes, config.batchMaxAgeMs, (lines) => this.writeBatch(lines));
     this.journalTimer = setInterval(() => this.journalInFlight(), JOURNAL_INTERVAL_MS);
     (this.journalTimer as { unref?: () => void }).unref?.();

@@ -65,8 +65,19 @@ export interface AgentTurn {
   answer: Block[];
 }
 
-/** The requests and answers of an agent session of `turns` calls. */
-export function agentSession(turns: number, sessionId?: string, profile: SessionProfile = lightProfile, opening = 'Please fix the failing test in src/record and explain the cause.'): AgentTurn[] {
+/**
+ * The requests and answers of an agent session of `turns` calls. Sessions with different
+ * `variant`s share the system prompt and tools (one client version) but no answer or tool
+ * result, as distinct real sessions would.
+ */
+export function agentSession(
+  turns: number,
+  sessionId?: string,
+  profile: SessionProfile = lightProfile,
+  opening = 'Please fix the failing test in src/record and explain the cause.',
+  variant = 0,
+): AgentTurn[] {
+  const seed = variant * 100_003;
   const system = systemOf(profile);
   const tools = toolsOf(profile);
   const history: Record<string, unknown>[] = [{ role: 'user', content: opening }];
@@ -89,15 +100,15 @@ export function agentSession(turns: number, sessionId?: string, profile: Session
     };
     const last = turn === turns - 1;
     const answer: Block[] = last
-      ? [{ type: 'text', text: `Done. ${words(turn, 60)}` }]
+      ? [{ type: 'text', text: `Done. ${words(seed + turn, 60)}` }]
       : [
-          { type: 'text', text: `Step ${turn}: ${words(turn + 7, 25)}` },
+          { type: 'text', text: `Step ${turn}: ${words(seed + turn + 7, 25)}` },
           { type: 'tool_use', id: `toolu_${turn}`, name: 'Read', input: { path: `src/record/file${turn}.ts` } },
         ];
     out.push({ body, answer });
     history.push({ role: 'assistant', content: answer });
     if (!last) {
-      history.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_${turn}`, content: words(turn + 1000, profile.resultWords[turn % profile.resultWords.length] as number) }] });
+      history.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_${turn}`, content: words(seed + turn + 1000, profile.resultWords[turn % profile.resultWords.length] as number) }] });
     }
   }
   return out;
