@@ -16,6 +16,11 @@ export const VIEWER_CONNECTION = 'scribe-ui';
 /** Refusals of callers with no verified identity recorded per window; the rest are counted. */
 export const ANONYMOUS_REFUSALS_PER_WINDOW = 10;
 export const NOT_RECORDED_HEADER = 'x-scribe-refusals-not-recorded';
+/** The last word of the session id that gathers refusals of callers without an identity. */
+const UNAUTHENTICATED = 'unauthenticated';
+
+/** Whether a viewer-access session is the one of refused callers without an identity. */
+export const isUnauthenticatedSession = (session: string): boolean => session.startsWith('scribe-ui ') && session.endsWith(` ${UNAUTHENTICATED}`);
 
 type ViewRequest = { method: string; url: string; userAgent?: string };
 
@@ -53,6 +58,7 @@ export async function openAccessLog(options: AccessLogOptions): Promise<AccessLo
   const recorder: ScribeRecorder = await createRecorder(config, { instanceId, ...(options.log ? { log: options.log } : {}) });
   const instance = recorder.stats().instance;
   const write = (identity: Identity | null, rule: string | null, who: string, request: ViewRequest, status: number, extra: Record<string, string> = {}) => {
+    const refused = status === 401 || status === 403;
     const url = new URL(request.url);
     const headers: Record<string, string> = {
       // One session per viewer and viewer process: an auditor's visit reads as one session.
@@ -71,7 +77,8 @@ export async function openAccessLog(options: AccessLogOptions): Promise<AccessLo
       request: { method: request.method, path: url.pathname, query: url.search, headers, body: new Uint8Array() },
     });
     exchange.response(status, new Headers());
-    exchange.end('complete');
+    if (refused) exchange.end('rejected', status === 401 ? 'no valid credentials' : 'not granted the audit permission');
+    else exchange.end('complete');
   };
   let window = { start: 0, recorded: 0, skipped: 0 };
   return {
@@ -90,7 +97,7 @@ export async function openAccessLog(options: AccessLogOptions): Promise<AccessLo
       window.recorded += 1;
       const skipped = window.skipped;
       window.skipped = 0;
-      write(null, null, 'unauthenticated', request, status, skipped > 0 ? { [NOT_RECORDED_HEADER]: String(skipped) } : {});
+      write(null, null, UNAUTHENTICATED, request, status, skipped > 0 ? { [NOT_RECORDED_HEADER]: String(skipped) } : {});
     },
     async flush() {
       await recorder.flush();

@@ -38,10 +38,13 @@ export function createViewer(options: ViewerOptions): Hono<ViewerEnv> {
     if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
   });
   app.use(
-    requireAuditor({
-      ...options.access,
-      refused: ({ identity, status }, c) => options.accessLog?.refused(identity, { method: c.req.method, url: c.req.url, userAgent: c.req.header('user-agent') }, status),
-    }),
+    requireAuditor(
+      {
+        ...options.access,
+        refused: ({ identity, status }, c) => options.accessLog?.refused(identity, { method: c.req.method, url: c.req.url, userAgent: c.req.header('user-agent') }, status),
+      },
+      app,
+    ),
   );
   app.get('/assets/*', async (c) => {
     const found = await asset(c.req.path);

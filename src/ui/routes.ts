@@ -36,8 +36,8 @@ export const SESSION_PART = 50;
 const fileName = (id: string, ext: string) => `session-${id.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 80)}.${ext}`;
 
 export function registerPages(app: Hono<ViewerEnv>, reader: AuditReader): void {
-  const frame = (c: { get(key: 'viewer'): { label: string } }, title: string, body: Html, trail: { label: string; href?: string }[] = []) =>
-    page({ title, viewer: c.get('viewer').label, store: reader.store, trail }, body);
+  const frame = (c: { get(key: 'viewer'): { label: string; viaCookie?: boolean } }, title: string, body: Html, trail: { label: string; href?: string }[] = []) =>
+    page({ title, viewer: c.get('viewer').label, store: reader.store, trail, ...(c.get('viewer').viaCookie ? { signOut: true } : {}) }, body);
   const missing = (what: string, id: string) => messagePage('Not found', `No ${what} ${id} in ${reader.store}.`);
 
   app.get('/', async (c) => {

@@ -54,8 +54,11 @@ test('without a token the viewer answers 401 with an Anthropic-shaped error, and
   assert.match(body.error.message, /No credentials/);
   const page = await get(`/s/${recorded.aliceSession}`, { accept: 'text/html' });
   assert.equal(page.status, 401);
-  assert.match(await page.text(), /<h1>Sign-in needed<\/h1>/);
-  assert.equal((await get('/assets/viewer.css')).status, 401, 'even static files need a verified identity');
+  const refusedPage = await page.text();
+  assert.match(refusedPage, /<h1>Sign-in needed<\/h1>/);
+  assert.match(refusedPage, /<a href="\/sign-in">Sign in with an ID token<\/a>/);
+  assert.equal((await get('/assets/viewer.js')).status, 401, 'even static files need a verified identity');
+  assert.equal((await get('/assets/viewer.css')).status, 200, 'but the stylesheet, for the sign-in page');
 });
 
 test('a verified identity that no rule grants audit gets 403', async () => {
@@ -88,6 +91,37 @@ test('an identity granted audit gets the pages, by bearer token or by the IAP he
   assert.equal((await get('/', { [IAP_HEADER]: otherAudience })).status, 401, 'an IAP assertion for another service is refused');
 });
 
+test('a browser signs in with an ID token once: an HttpOnly, SameSite=Strict cookie then opens the pages, until it signs out', async () => {
+  const form = (token: string) => fetch(`${viewer.url}/sign-in`, { method: 'POST', body: new URLSearchParams({ token }), redirect: 'manual' });
+  assert.equal((await get('/sign-in')).status, 200, 'the sign-in page needs no identity');
+  const token = await issuer.sign({ sub: 'gina', email: 'gina@example.com', groups: ['auditors'] });
+  const signedIn = await form(token);
+  assert.equal(signedIn.status, 303);
+  assert.equal(signedIn.headers.get('location'), '/');
+  const cookie = signedIn.headers.get('set-cookie') ?? '';
+  assert.match(cookie, /^scribe_ui_token=[^;]+;/);
+  assert.match(cookie, /HttpOnly/);
+  assert.match(cookie, /SameSite=Strict/);
+  assert.match(cookie, /Max-Age=\d+/);
+  const pair = cookie.split(';')[0]!;
+  const sessions = await get('/', { cookie: pair, accept: 'text/html' });
+  assert.equal(sessions.status, 200);
+  const html = await sessions.text();
+  assert.match(html, /gina@example\.com/);
+  assert.match(html, /<form method="post" action="\/sign-out" class="sign-out">/, 'a signed-in browser can sign out');
+
+  const ungranted = await form(await issuer.sign({ sub: 'henry', groups: ['engineering'] }));
+  assert.equal(ungranted.status, 403, 'a token without the grant sets no cookie');
+  assert.equal(ungranted.headers.get('set-cookie'), null);
+  const forged = await form(await issuer.sign({ sub: 'mallory', groups: ['auditors'] }, { key: 'stranger' }));
+  assert.equal(forged.status, 401);
+  assert.equal((await get('/', { cookie: `scribe_ui_token=${await issuer.sign({ sub: 'mallory', groups: ['auditors'] }, { key: 'stranger' })}` })).status, 401, 'a forged cookie is no identity');
+  assert.equal((await form('not a token at all')).status, 400);
+
+  const signedOut = await fetch(`${viewer.url}/sign-out`, { method: 'POST', headers: { cookie: pair } });
+  assert.match(signedOut.headers.get('set-cookie') ?? '', /scribe_ui_token=;.*Max-Age=0/);
+});
+
 test('granted views and refusals are access records with the viewer identity and no token, and the store verifies', async () => {
   const token = await issuer.sign({ sub: 'frank', email: 'frank@example.com', groups: ['auditors'] });
   assert.equal((await get(`/api/sealed?session=${recorded.aliceSession}`, { authorization: `Bearer ${token}` })).status, 200);
@@ -101,13 +135,13 @@ test('granted views and refusals are access records with the viewer identity and
   assert.deepEqual(reveal.grant, { rule: 'auditors' });
   assert.equal(reveal.response?.status, 200);
   const granted = access.filter((r) => r.response?.status === 200);
-  assert.deepEqual(granted.map((r) => r.identity?.email).sort(), ['dana@example.com', 'dana@example.com', 'erin@example.com', 'frank@example.com']);
+  assert.deepEqual(granted.map((r) => r.identity?.email).sort(), ['dana@example.com', 'dana@example.com', 'erin@example.com', 'frank@example.com', 'gina@example.com']);
   // Refusals are recorded as attempts: the refused identity with its 403 and no grant, and
   // callers without a verified identity with their 401.
   const carol = access.filter((r) => r.identity?.subject === 'carol');
   assert.deepEqual(carol.map((r) => [r.response?.status, r.grant ?? null]), [[403, null]]);
   const anonymous = access.filter((r) => !r.identity);
-  assert.deepEqual(anonymous.map((r) => r.response?.status), [401, 401, 401, 401, 401]);
+  assert.deepEqual(anonymous.map((r) => r.response?.status), [401, 401, 401, 401, 401, 401, 401]);
   assert.ok(anonymous.some((r) => r.request.path === `/s/${recorded.aliceSession}`));
   const text = await storedText(recorded.store);
   assert.ok(!text.includes(token.split('.')[2]!), 'no token in the store');

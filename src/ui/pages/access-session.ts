@@ -4,6 +4,7 @@ import type { SessionView } from '../../audit/types.ts';
 import { count, shortId, when } from '../display.ts';
 import type { Html } from './layout.ts';
 import { sessionParts } from './session-parts.ts';
+import { isUnauthenticatedSession } from '../access-log.ts';
 
 function describe(path: string, query: string): string {
   const params = new URLSearchParams(query);
@@ -24,7 +25,7 @@ export function accessSessionPage(session: SessionView, partSize: number): Html 
   const s = session.summary;
   return html`<h1>Viewer access <small title="${s.session}">${shortId(s.session)}</small></h1>
 <section class="summary"><dl class="facts">
-<div><dt>Who</dt><dd>${s.subject === null ? 'local user (loopback)' : s.who}${s.issuer ? html` <small>${s.issuer}</small>` : ''}</dd></div>
+<div><dt>Who</dt><dd>${s.subject === null ? (isUnauthenticatedSession(s.session) ? 'refused callers without credentials' : 'local user (loopback)') : s.who}${s.issuer ? html` <small>${s.issuer}</small>` : ''}</dd></div>
 <div><dt>When</dt><dd>${when(s.first)} – ${when(s.last)}</dd></div>
 <div><dt>Requests</dt><dd>${count(s.exchanges)}</dd></div>
 </dl>

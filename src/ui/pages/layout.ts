@@ -11,6 +11,8 @@ export interface PageOptions {
   store: string;
   /** Breadcrumb trail after "Sessions". */
   trail?: { label: string; href?: string }[];
+  /** Signed in with the viewer's cookie: offer to sign out. */
+  signOut?: boolean;
 }
 
 export function page(options: PageOptions, body: Html): Html {
@@ -30,6 +32,7 @@ export function page(options: PageOptions, body: Html): Html {
   <a class="brand" href="/">Scribe <span>audit</span></a>
   <nav class="trail"><a href="/">Sessions</a>${(options.trail ?? []).map((step) => html` <span aria-hidden="true">›</span> ${step.href ? html`<a href="${step.href}">${step.label}</a>` : html`<span>${step.label}</span>`}`)}</nav>
   <span class="who" title="${options.store}">${options.viewer}</span>
+  ${options.signOut ? html`<form method="post" action="/sign-out" class="sign-out"><button type="submit">Sign out</button></form>` : ''}
 </header>
 <main>
 ${body}
@@ -42,7 +45,7 @@ ${body}
 export function messagePage(title: string, message: string, link?: { href: string; label: string }): Html {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark"><title>${title} · Scribe audit</title><link rel="stylesheet" href="/assets/viewer.css"></head>
+<meta name="color-scheme" content="light dark"><title>${title} · Scribe audit</title><link rel="stylesheet" href="/assets/viewer.css"><link rel="icon" href="data:,"></head>
 <body><header class="bar"><a class="brand" href="/">Scribe <span>audit</span></a></header>
 <main><section class="notice"><h1>${title}</h1><p>${message}</p>${link ? html`<p><a href="${link.href}">${link.label}</a></p>` : ''}</section></main></body></html>`;
 }

@@ -4,7 +4,7 @@ import type { Page, SessionSort, SessionSummary } from '../../audit/types.ts';
 import { count, when } from '../display.ts';
 import { sessionsUrl, type QueryValues, type SessionsQuery } from '../filters.ts';
 import type { Html } from './layout.ts';
-import { VIEWER_CONNECTION } from '../access-log.ts';
+import { isUnauthenticatedSession, VIEWER_CONNECTION } from '../access-log.ts';
 
 const filterInputs: { name: keyof QueryValues; label: string; placeholder: string }[] = [
   { name: 'subject', label: 'Subject or email', placeholder: 'alice@* ' },
@@ -48,7 +48,7 @@ function outcomes(summary: SessionSummary): Html {
 function row(summary: SessionSummary): Html {
   const href = `/s/${encodeURIComponent(summary.session)}`;
   const viewing = summary.connections.includes(VIEWER_CONNECTION);
-  const who = viewing && summary.subject === null ? 'local user (loopback)' : summary.who;
+  const who = viewing && summary.subject === null ? (isUnauthenticatedSession(summary.session) ? 'refused callers without credentials' : 'local user (loopback)') : summary.who;
   return html`<tr>
 <td data-label="Last activity" class="time"><a href="${href}">${when(summary.last)}</a></td>
 <td data-label="Who" class="who-cell">${who}${viewing ? html` <span class="pill" title="Pages this person viewed in scribe ui">viewer access</span>` : ''}</td>
