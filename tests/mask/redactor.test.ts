@@ -22,12 +22,26 @@ function whole(text: string): { out: string; findings: SpanFinding[] } {
   return { out: redactWhole(ruleset, text, (f) => findings.push(f)), findings };
 }
 
-test('a secret pushed one character at a time is not released before it is decided', () => {
+test('a token pushed one character at a time: its prefix is released as it comes, nothing of its body before it is decided', () => {
   const text = `key ${github} done`;
   const { emitted } = stream([...text]);
-  const beforeLast = emitted.slice(0, 4 + github.length).join('');
-  assert.equal(beforeLast, 'key ');
-  assert.equal(emitted.join(''), 'key [REDACTED:github-pat] done');
+  // Each character of "key ghp_" is out as soon as it is pushed.
+  assert.deepEqual(emitted.slice(0, 8), [...'key ghp_']);
+  assert.equal(emitted.slice(0, 4 + github.length).join(''), 'key ghp_');
+  assert.equal(emitted.join(''), 'key ghp_[REDACTED:github-pat] done');
+});
+
+test('a prefix split across pieces is released before the body arrives; a body split across pieces leaks nothing', () => {
+  const body = github.slice(4);
+  const redactor = new Redactor(ruleset, 4096, () => {});
+  assert.equal(redactor.push('use g'), 'use g');
+  assert.equal(redactor.push('h'), 'h');
+  assert.equal(redactor.push('p_'), 'p_');
+  assert.equal(redactor.held, 0);
+  let out = '';
+  for (let i = 0; i < body.length; i += 5) out += redactor.push(body.slice(i, i + 5));
+  assert.equal(out, '', 'a piece of the body was released before the token was decided');
+  assert.equal(redactor.push(' now'), '[REDACTED:github-pat] now');
 });
 
 test('prose without keywords is released at once, nothing held back', () => {
@@ -38,19 +52,37 @@ test('prose without keywords is released at once, nothing held back', () => {
   }
 });
 
-test('only a trailing fragment that could start a keyword is held', () => {
+test('built-in rules hold no trailing fragment: their keywords (token prefixes, names) stay readable', () => {
   const redactor = new Redactor(ruleset, 4096, () => {});
-  assert.equal(redactor.push('see gh'), 'see ');
+  for (const piece of ['see gh', 'ost, a', 'nd do', ' A', ' s', ' secret', ' -----BEGIN RSA']) {
+    assert.equal(redactor.push(piece), piece);
+    assert.equal(redactor.held, 0);
+  }
+});
+
+test('a custom rule that redacts its keyword holds a trailing fragment that could become it', () => {
+  const custom = compileRuleset(config({ customRules: [{ id: 'acme-key', keywords: ['acme_'], pattern: 'acme_[a-z0-9]{16}' }] }));
+  const redactor = new Redactor(custom, 4096, () => {});
+  assert.equal(redactor.push('see ac'), 'see ');
   assert.equal(redactor.held, 2);
-  assert.equal(redactor.push('ost'), 'ghost');
+  assert.equal(redactor.push('orn'), 'acorn');
   assert.equal(redactor.held, 0);
 });
 
-test('the name of an assignment is released at once; only its value waits', () => {
+test('the name of an assignment and its operator are released at once; only its value waits', () => {
   const redactor = new Redactor(ruleset, 4096, () => {});
-  assert.equal(redactor.push('export DB_PASSWORD ='), 'export DB_PASSWORD');
-  assert.equal(redactor.push(' Xk9#mQ2'), '');
-  assert.equal(redactor.push('$vL7p\n'), ' = [REDACTED:generic-secret-assignment]\n');
+  assert.equal(redactor.push('export DB_PASSWORD ='), 'export DB_PASSWORD =');
+  assert.equal(redactor.push(' Xk9#mQ2'), ' ');
+  assert.equal(redactor.push('$vL7p\n'), '[REDACTED:generic-secret-assignment]\n');
+});
+
+test('a value that cannot be a secret whatever follows is released without waiting for its end', () => {
+  const redactor = new Redactor(ruleset, 4096, () => {});
+  assert.equal(redactor.push('const token = req'), 'const token = ');
+  assert.equal(redactor.push('uest.h'), 'request.h'); // code on an object, not a secret
+  assert.equal(redactor.push('eaders.get("x")'), 'eaders.get("x")');
+  assert.equal(redactor.push('\nurl = postgres://app:$'), '\nurl = postgres://app:$'); // a variable, no password
+  assert.equal(redactor.held, 0);
 });
 
 test('a high surrogate at the end of a piece waits for its low half', () => {
@@ -62,7 +94,7 @@ test('a high surrogate at the end of a piece waits for its low half', () => {
 
 test('end() decides what was still pending: a token cut off by the end of the block', () => {
   const { emitted } = stream([`x ${github}`]);
-  assert.equal(emitted.join(''), 'x [REDACTED:github-pat]');
+  assert.equal(emitted.join(''), 'x ghp_[REDACTED:github-pat]');
 });
 
 test('the hold-back cap forces a decision: the pending span is redacted, marked truncated', () => {
@@ -75,7 +107,7 @@ test('the hold-back cap forces a decision: the pending span is redacted, marked 
   assert.equal(findings[0]?.rule, 'pem-rsa-private-key');
   assert.equal(findings[0]?.truncated, true);
   assert.ok(!out.includes(key.slice(40, 100)), 'key body leaked');
-  assert.ok(out.startsWith('[REDACTED:pem-rsa-private-key]'));
+  assert.ok(out.startsWith('-----BEGIN RSA PRIVATE KEY-----[REDACTED:pem-rsa-private-key]'), out.slice(0, 80));
 });
 
 test('after the cap forced a decision, the rest of the key is dropped too, up to its END line', () => {
@@ -87,7 +119,7 @@ test('after the cap forced a decision, the rest of the key is dropped too, up to
   for (let i = 0; i < text.length; i += 7) out += redactor.push(text.slice(i, i + 7));
   out += redactor.end();
   for (const line of key.split('\n').slice(1, -1)) assert.ok(!out.includes(line), 'a line of the key leaked');
-  assert.match(out, /^Here it is:\n\[REDACTED:pem-pgp-private-key\]-----END PGP PRIVATE KEY BLOCK-----\nImport it with gpg\.$/);
+  assert.match(out, /^Here it is:\n-----BEGIN PGP PRIVATE KEY BLOCK-----\[REDACTED:pem-pgp-private-key\]-----END PGP PRIVATE KEY BLOCK-----\nImport it with gpg\.$/);
   assert.deepEqual(findings.map((f) => [f.rule, f.truncated]), [['pem-pgp-private-key', true], ['pem-pgp-private-key', true]]);
   assert.equal(findings[1]!.start, findings[0]!.end);
 });
@@ -95,7 +127,8 @@ test('after the cap forced a decision, the rest of the key is dropped too, up to
 test('offsets of findings are UTF-16 offsets in the whole text', () => {
   const text = `😀é ${github}`;
   const { findings } = stream([...text]);
-  assert.deepEqual(findings.map((f) => [f.start, f.end]), [[4, 4 + github.length]]);
+  // The finding covers the body after "ghp_".
+  assert.deepEqual(findings.map((f) => [f.start, f.end, f.original]), [[8, 4 + github.length, github.slice(4)]]);
 });
 
 test('custom rules and allowlist entries from config apply', () => {
@@ -117,7 +150,7 @@ test('custom rules and allowlist entries from config apply', () => {
 
 test('the placeholder text is configurable', () => {
   const custom = compileRuleset(config({ placeholder: '<<{rule}>>' }));
-  assert.equal(redactWhole(custom, `x ${github}`, () => {}), 'x <<github-pat>>');
+  assert.equal(redactWhole(custom, `x ${github}`, () => {}), 'x ghp_<<github-pat>>');
 });
 
 test('hostile input (1 MB of near-matches) completes, streamed and whole', () => {
