@@ -239,3 +239,29 @@ test('property: no emitted prefix holds a character of a secret, and no piece sp
     { numRuns: 300 },
   );
 });
+
+test('streamed one character at a time, the text before each example secret is out before the secret begins', () => {
+  // Rules that must read past the text before the secret to decide keep some of it until then:
+  // a command's arguments (which one is the password), a PEM key's line break after BEGIN.
+  const readsAhead = new Set(['command-line-password', 'command-line-secret-option']);
+  for (const [id, examples] of Object.entries(ruleExamples)) {
+    if (readsAhead.has(id)) continue;
+    for (const [before, secret, after] of examples.yes) {
+      const redactor = new Redactor(ruleset, 4096, () => {});
+      let out = '';
+      for (const c of before) out += redactor.push(c);
+      // A token's prefix assigned to a secret's name (DISCORD_BOT_TOKEN=MzI5) waits with the
+      // value: the generic rule would redact the whole value, unless it holds another rule's token.
+      const assigned = /(?:token|secret|key|password)\w*["']?\s*[:=]\s*["']?([^"'\s=:]*)$/i.exec(before);
+      const expected = assigned ? before.slice(0, before.length - assigned[1]!.length) : before;
+      // A PEM key's line break after its BEGIN line waits for the body (the span starts after it).
+      const withoutBreak = before.replace(/(?:\\n|\n)$/, '');
+      assert.ok(out === expected || out === withoutBreak, `${id}: ${JSON.stringify(out.slice(-30))} of ${JSON.stringify(before.slice(-30))}`);
+      for (const c of secret) out += redactor.push(c);
+      assert.ok(out.length <= before.length, `${id}: a character of the secret went out before the secret was decided`);
+      for (const c of after) out += redactor.push(c);
+      out += redactor.end();
+      assert.equal(out, `${before}[REDACTED:${id}]${after}`);
+    }
+  }
+});

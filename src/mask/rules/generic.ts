@@ -40,11 +40,12 @@ export const GENERIC_KEYWORDS = [
 
 /**
  * Whether a value that begins with `prefix` can no longer be taken for a secret, however it
- * goes on (see looksRandom): an environment reference, a URL, or, unquoted, code on an object
- * (`request.headers...`). Deciding this early releases the rest of the line as it comes.
+ * goes on (see looksRandom): an environment reference, a URL, brackets, three words, or,
+ * unquoted, code on an object (`request.headers...`). Deciding this early releases the rest of the line as it comes.
  */
 function neverRandom(prefix: string, quoted: boolean): boolean {
-  if (prefix.startsWith('$') || prefix.includes('://')) return true;
+  if (prefix.startsWith('$') || prefix.includes('://') || /[[\]{}()]/.test(prefix)) return true;
+  if (prefix.split(/\s+/).length >= 3) return true; // a phrase (or a PEM block: its own rule's)
   return !quoted && (prefix.includes('?.') || MEMBER_ACCESS.test(prefix));
 }
 
@@ -145,6 +146,7 @@ export function genericAssignmentRule(holdsSpecificToken: (value: string) => boo
       const assignment = readAssignment(r, kwEnd, (nameEnd) => !NOT_A_SECRET_NAME.test(r.slice(kwStart, nameEnd)));
       if (!assignment) return null;
       const { valueStart, quote } = assignment;
+      r.keep(valueStart); // an opening quote is not the value
       const end = readValue(r, valueStart, quote, assignment.data === true);
       if (end < 0) return null;
       const value = r.slice(valueStart, end);

@@ -63,6 +63,7 @@ function keyPairRule(spec: KeyPairSpec): Rule {
     const assignment = readAssignment(r, kwEnd);
     if (!assignment) return null;
     const { valueStart, quote } = assignment;
+    r.keep(valueStart);
     let n = 0;
     while (n <= secretLength && secretChars(r.at(valueStart + n))) n++;
     const stop = valueStart + n;

@@ -17,9 +17,8 @@ export function run(chars: Charset, min: number, max = min): Segment {
 }
 
 /** Reads `segments` from pos; returns the end, or -1 when they are not there. */
-export function readSegments(r: Reader, pos: number, segments: readonly Segment[], starts?: number[]): number {
+export function readSegments(r: Reader, pos: number, segments: readonly Segment[]): number {
   for (const segment of segments) {
-    starts?.push(pos);
     if (typeof segment === 'string') {
       if (!r.startsWith(pos, segment)) return -1;
       pos += segment.length;
@@ -63,6 +62,9 @@ export interface TokenSpec {
 export function tokenRule(spec: TokenSpec): Rule {
   const tail = lastChars(spec.then);
   const end = spec.end ?? ((c: number) => tail(c) || ALNUM(c));
+  // The documented prefix after the keyword (kept, released as it is read), then the body.
+  const kept = spec.then.slice(0, spec.redactFrom ?? 0);
+  const body = spec.then.slice(spec.redactFrom ?? 0);
   return {
     id: spec.id,
     keywords: spec.keywords,
@@ -70,10 +72,11 @@ export function tokenRule(spec: TokenSpec): Rule {
     start: spec.start ?? WORD_START,
     redactsAfterKeyword: true,
     match(r, kwStart, kwEnd): Span | null {
-      const starts: number[] = [];
-      const stop = readSegments(r, kwEnd, spec.then, starts);
+      const start = readSegments(r, kwEnd, kept);
+      if (start < 0) return null;
+      r.keep(start);
+      const stop = readSegments(r, start, body);
       if (stop < 0 || end(r.at(stop))) return null;
-      const start = starts[spec.redactFrom ?? 0] ?? kwEnd;
       if (spec.check && !spec.check(r.slice(start, stop), r.slice(kwStart, stop))) return null;
       return { start, end: stop, whole: kwStart };
     },
@@ -248,6 +251,7 @@ export function assignmentRule(spec: AssignmentSpec): Rule {
       const assignment = readAssignment(r, kwEnd);
       if (!assignment) return null;
       const { valueStart, quote } = assignment;
+      r.keep(valueStart);
       const stop = readSegments(r, valueStart, spec.value);
       if (stop < 0) return null;
       if (quote >= 0 ? !closesValue(r, stop, quote) : tail(r.at(stop)) || ALNUM(r.at(stop))) return null;
