@@ -22,6 +22,8 @@ export const LOOKBEHIND = 32;
 /** The recent-characters ring: look-behind plus the longest keyword. */
 const RING = 128;
 const RING_MASK = RING - 1;
+/** How many undecided candidates a piece may run ahead of their turn to learn their floors. */
+const PROBES = 8;
 /** readJsonUnit's output: unit, low surrogate (or -1), 1 when the unit was one plain byte. */
 const decoded = new Int32Array(3);
 
@@ -197,9 +199,10 @@ export class Redactor {
     if (!final) {
       // Up to where the undecided candidates' spans could start. Those behind the head have
       // not been asked yet (decisions go in text order): ask them only where they could start.
-      for (let i = this.queueHead; i < this.queue.length; i++) {
+      // At most PROBES of them per piece, so a crowd of candidates costs no more than before.
+      for (let i = this.queueHead, probes = 0; i < this.queue.length; i++) {
         const candidate = this.queue[i]!;
-        if (candidate.floor < releaseTo && candidate.tried < end) this.probe(candidate);
+        if (candidate.floor < releaseTo && candidate.tried < end && probes++ < PROBES) this.probe(candidate);
         releaseTo = Math.min(releaseTo, candidate.floor);
       }
       const hold = this.state === 0 ? 0 : this.ruleset.automaton.holdback(this.state, end, this.charAt);
