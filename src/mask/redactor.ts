@@ -7,8 +7,9 @@
  * (throws MORE) while its answer depends on text not yet seen. Text is released up to where
  * an undecided candidate's span could still start, or up to a trailing fragment that could
  * still grow into a keyword whose rule redacts the keyword itself (built-in rules keep their
- * keyword, a token's public prefix, readable, so no fragment of theirs is held). Because decisions never depend on where the text was split, any split gives the
- * same output as redacting the whole text at once: `redactWhole` is this class fed once.
+ * keyword, a token's public prefix, readable, so no fragment of theirs is held). Because
+ * decisions never depend on where the text was split, any split gives the same output as
+ * redacting the whole text at once: `redactWhole` is this class fed once.
  */
 import type { Ruleset } from './ruleset.ts';
 import { MORE, Reader } from './rules/reader.ts';
