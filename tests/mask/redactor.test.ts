@@ -265,3 +265,20 @@ test('streamed one character at a time, the text before each example secret is o
     }
   }
 });
+
+test('a command line is released argument by argument up to the one that may hold the password', () => {
+  const password = `${gen(AN, 12)}!`;
+  const redactor = new Redactor(ruleset, 4096, () => {});
+  let out = '';
+  for (const piece of ['curl', ' -X', ' POST', ' https://api.internal/v1', ' -u', ' admin:']) out += redactor.push(piece);
+  // Everything before the argument after -u is out (the last complete argument's trailing
+  // space waits with it); that argument waits for its end.
+  assert.equal(out, 'curl -X POST https://api.internal/v1 -u');
+  for (const c of password) out += redactor.push(c);
+  assert.equal(out, 'curl -X POST https://api.internal/v1 -u', 'a character of the password went out');
+  out += redactor.push(' -H x\n') + redactor.end();
+  assert.equal(out, 'curl -X POST https://api.internal/v1 -u admin:[REDACTED:command-line-password] -H x\n');
+  // docker without login: nothing is a password, each argument goes out once complete.
+  const docker = new Redactor(ruleset, 4096, () => {});
+  assert.equal(['docker', ' run', ' -p', ' 8080:80', ' nginx'].map((p) => docker.push(p)).join(''), 'docker run -p 8080:80');
+});
