@@ -4,13 +4,13 @@
  * every run.
  */
 import { benignKinds } from './benign.ts';
-import { credentialTypes, type Context } from './credentials.ts';
+import { credentialTypes, type Context, type CredentialType } from './credentials.ts';
 import { Random } from './random.ts';
 
 export interface Positive {
   type: string;
   text: string;
-  /** The secret's span in text, [start, end). */
+  /** The secret's span in text, [start, end): after its public prefix, before its public suffix. */
   start: number;
   end: number;
 }
@@ -37,6 +37,18 @@ function tokenContexts(r: Random, name: string): Context[] {
   ];
 }
 
+/** How many characters at the start and at the end of a credential are its public format. */
+function publicFraming(secret: string, spec: CredentialType): [number, number] {
+  const { publicPrefix, publicSuffix } = spec;
+  let start = 0;
+  if (typeof publicPrefix === 'string') {
+    if (!secret.startsWith(publicPrefix)) throw new Error(`${secret.slice(0, 20)} does not start with ${publicPrefix}`);
+    start = publicPrefix.length;
+  } else if (publicPrefix) start = publicPrefix.exec(secret)?.[0].length ?? 0;
+  const end = publicSuffix ? (publicSuffix.exec(secret)?.[0].length ?? 0) : 0;
+  return [start, end];
+}
+
 export function buildCorpus(seed = 0xc0ffee, perType = 9, benignPerKind = 60): { positives: Positive[]; benign: Benign[] } {
   const r = new Random(seed);
   const positives: Positive[] = [];
@@ -45,7 +57,8 @@ export function buildCorpus(seed = 0xc0ffee, perType = 9, benignPerKind = 60): {
       const contexts = spec.contexts ? spec.contexts(r, type) : tokenContexts(r, type);
       const [before, after] = contexts[i % contexts.length] ?? r.pick(contexts);
       const secret = spec.secret(r);
-      positives.push({ type, text: before + secret + after, start: before.length, end: before.length + secret.length });
+      const [publicStart, publicEnd] = publicFraming(secret, spec);
+      positives.push({ type, text: before + secret + after, start: before.length + publicStart, end: before.length + secret.length - publicEnd });
     }
   }
   const benign: Benign[] = [];

@@ -18,9 +18,10 @@ export interface Keyword {
   /** Indices of the rules that own this keyword, in rule priority order. */
   readonly rules: number[];
   /**
-   * Some rule's span covers the keyword itself (a token prefix such as "ghp_"), so a trailing
-   * fragment that could grow into it must be held. Keywords that only introduce a value
-   * ("password", "://") are released as they come: their rules redact what follows.
+   * Some rule's span covers the keyword itself (only custom rules do), so a trailing fragment
+   * that could grow into it must be held. Keywords that only introduce a secret (a token's
+   * public prefix such as "ghp_", a name such as "password", "://") are released as they come:
+   * their rules redact what follows.
    */
   holds: boolean;
 }

@@ -4,10 +4,12 @@
  *
  * Every piece runs through the keyword automaton once. A keyword hit becomes a candidate;
  * candidates are decided strictly in text order, each by its rule's matcher, which postpones
- * (throws MORE) while its answer depends on text not yet seen. Text is released up to the
- * first undecided candidate, or up to a trailing fragment that could still grow into a
- * keyword. Because decisions never depend on where the text was split, any split gives the
- * same output as redacting the whole text at once: `redactWhole` is this class fed once.
+ * (throws MORE) while its answer depends on text not yet seen. Text is released up to where
+ * an undecided candidate's span could still start, or up to a trailing fragment that could
+ * still grow into a keyword whose rule redacts the keyword itself (built-in rules keep their
+ * keyword, a token's public prefix, readable, so no fragment of theirs is held). Because
+ * decisions never depend on where the text was split, any split gives the same output as
+ * redacting the whole text at once: `redactWhole` is this class fed once.
  */
 import type { Ruleset } from './ruleset.ts';
 import { MORE, Reader } from './rules/reader.ts';
@@ -21,6 +23,8 @@ export const LOOKBEHIND = 32;
 /** The recent-characters ring: look-behind plus the longest keyword. */
 const RING = 128;
 const RING_MASK = RING - 1;
+/** How many undecided candidates a piece may run ahead of their turn to learn their floors. */
+const PROBES = 8;
 /** readJsonUnit's output: unit, low surrogate (or -1), 1 when the unit was one plain byte. */
 const decoded = new Int32Array(3);
 
@@ -38,6 +42,14 @@ interface Candidate {
   kwStart: number;
   kwEnd: number;
   rule: number;
+  /**
+   * No span of this candidate starts before here, so text before it can be released while the
+   * candidate waits: its keyword's end (or start, for a rule that redacts it), moved on as the
+   * matcher reads past text it will not redact (the name and "=" of an assignment).
+   */
+  floor: number;
+  /** `seen` when the matcher last ran on it undecided (its floor is as far as that text allows). */
+  tried: number;
 }
 
 export class Redactor {
@@ -186,12 +198,13 @@ export class Redactor {
 
     let releaseTo = end;
     if (!final) {
-      // Up to where the undecided candidates' spans could start (after their keyword for
-      // rules that never redact it).
-      const rules = this.ruleset.rules;
-      for (let i = this.queueHead; i < this.queue.length; i++) {
+      // Up to where the undecided candidates' spans could start. Those behind the head have
+      // not been asked yet (decisions go in text order): ask them only where they could start.
+      // At most PROBES of them per piece, so a crowd of candidates costs no more than before.
+      for (let i = this.queueHead, probes = 0; i < this.queue.length; i++) {
         const candidate = this.queue[i]!;
-        releaseTo = Math.min(releaseTo, rules[candidate.rule]!.redactsAfterKeyword ? candidate.kwEnd : candidate.kwStart);
+        if (candidate.floor < releaseTo && candidate.tried < end && probes++ < PROBES) this.probe(candidate);
+        releaseTo = Math.min(releaseTo, candidate.floor);
       }
       const hold = this.state === 0 ? 0 : this.ruleset.automaton.holdback(this.state, end, this.charAt);
       releaseTo = Math.min(releaseTo, end - hold);
@@ -220,8 +233,10 @@ export class Redactor {
     for (const k of automaton.outputs[state]!) {
       if (!automaton.verify(k, this.seen, this.charAt)) continue;
       const keyword = automaton.keywords[k]!;
+      const kwStart = this.seen - keyword.length;
       for (const rule of keyword.rules) {
-        this.enqueue({ kwStart: this.seen - keyword.length, kwEnd: this.seen, rule });
+        const floor = this.ruleset.rules[rule]!.redactsAfterKeyword ? this.seen : kwStart;
+        this.enqueue({ kwStart, kwEnd: this.seen, rule, floor, tried: -1 });
       }
     }
   }
@@ -268,21 +283,44 @@ export class Redactor {
       try {
         span = rule.match(reader, head.kwStart - base, head.kwEnd - base);
       } catch (error) {
-        if (error === MORE) return true;
-        throw error;
+        if (error !== MORE) throw error;
+        head.floor = Math.max(head.floor, reader.kept + base);
+        head.tried = end;
+        return true;
       }
       this.dequeue();
       if (!span) continue;
-      const start = span.start + base;
-      const stop = span.end + base;
       // A span may not reach back over text already released: before its keyword, or into the
-      // keyword of a rule that promised not to cover it.
-      if (start < this.lastEnd || stop <= start || start < (rule.redactsAfterKeyword ? head.kwEnd : head.kwStart)) continue;
-      const original = this.buf.slice(span.start, span.end);
-      if (!this.ruleset.accepts(original)) continue;
+      // keyword of a rule that promised not to cover it. A matcher that said it would not
+      // redact some text (its floor) and then did broke its contract: it is cut at the floor.
+      const start = Math.max(span.start + base, head.floor);
+      const stop = span.end + base;
+      if (start < this.lastEnd || stop <= start || span.start + base < (rule.redactsAfterKeyword ? head.kwEnd : head.kwStart)) continue;
+      const original = this.buf.slice(start - base, span.end);
+      if (!this.ruleset.accepts(original, span.whole === undefined ? original : this.buf.slice(Math.max(0, span.whole), span.end))) continue;
       this.accept(head.rule, start, stop, original, false);
     }
     return false;
+  }
+
+  /**
+   * Runs an undecided candidate's matcher ahead of its turn, only to learn where its span could
+   * start (the turn itself, in text order, decides). A matcher's answer never changes once
+   * given, so an answer now is its answer then: no span means nothing to hold for it.
+   */
+  private probe(candidate: Candidate): void {
+    candidate.tried = this.seen;
+    const base = this.base;
+    const reader = new Reader(this.buf, false, Math.max(0, candidate.kwStart - LOOKBEHIND - base));
+    let span;
+    try {
+      span = this.ruleset.rules[candidate.rule]!.match(reader, candidate.kwStart - base, candidate.kwEnd - base);
+    } catch (error) {
+      if (error !== MORE) throw error;
+      candidate.floor = Math.max(candidate.floor, reader.kept + base);
+      return;
+    }
+    candidate.floor = span ? Math.max(candidate.floor, span.start + base) : Infinity;
   }
 
   /** The fail-safe: the head has held text up to the cap; redact through what has arrived. */

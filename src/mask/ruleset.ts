@@ -39,10 +39,18 @@ export class Ruleset {
     return this.placeholders[rule]!;
   }
 
-  /** Whether a matched value is to be redacted (not a placeholder, not allowlisted). */
-  accepts(value: string): boolean {
-    if (looksLikePlaceholder(value) || this.allowedValues.has(value)) return false;
-    return !this.allowedPatterns.some((pattern) => pattern.test(value));
+  /**
+   * Whether a matched value is to be redacted: not a placeholder, not allowlisted. A token's
+   * value is its body, but the placeholder check reads the whole token (prefix included), and
+   * an allowlist entry may name either.
+   */
+  accepts(value: string, whole = value): boolean {
+    if (looksLikePlaceholder(whole) || this.allowed(value)) return false;
+    return whole === value || !this.allowed(whole);
+  }
+
+  private allowed(value: string): boolean {
+    return this.allowedValues.has(value) || this.allowedPatterns.some((pattern) => pattern.test(value));
   }
 }
 

@@ -40,10 +40,10 @@ test('streamed text: a secret split over many deltas reaches the SDK redacted', 
   const deltas: string[] = [];
   stream.on('text', (piece) => deltas.push(piece));
   const message = await stream.finalMessage();
-  const expected = 'Here is the token you asked for: [REDACTED:github-pat] — keep it safe. 🚀';
+  const expected = 'Here is the token you asked for: ghp_[REDACTED:github-pat] — keep it safe. 🚀';
   assert.equal(deltas.join(''), expected);
   assert.equal((message.content[0] as { text: string }).text, expected);
-  assert.deepEqual(findings.map((f) => [f.rule, f.where, f.block, f.original]), [['github-pat', 'response', 0, github]]);
+  assert.deepEqual(findings.map((f) => [f.rule, f.where, f.block, f.original]), [['github-pat', 'response', 0, github.slice(4)]]);
 });
 
 test('streamed tool input: the secret inside the JSON string is redacted, the input is valid', async () => {
@@ -54,8 +54,8 @@ test('streamed tool input: the secret inside the JSON string is redacted, the in
   const message = await client.messages.stream({ ...ask, tools }).finalMessage();
   const toolUse = message.content.find((b) => b.type === 'tool_use') as { input: typeof input };
   assert.deepEqual(toolUse.input, {
-    command: 'curl -H "Authorization: token [REDACTED:github-pat]" https://api.github.com',
-    env: { STRIPE_KEY: '[REDACTED:stripe-secret-key]' },
+    command: 'curl -H "Authorization: token ghp_[REDACTED:github-pat]" https://api.github.com',
+    env: { STRIPE_KEY: 'sk_live_[REDACTED:stripe-secret-key]' },
   });
   assert.deepEqual(findings.map((f) => f.rule).sort(), ['github-pat', 'stripe-secret-key']);
 });
@@ -63,8 +63,8 @@ test('streamed tool input: the secret inside the JSON string is redacted, the in
 test('non-streamed body: text and tool input are redacted', async () => {
   h.upstream.next({ reply: { blocks: [{ type: 'text', text: `Use ${stripe}.` }, { type: 'tool_use', id: 'toolu_02', name: 'bash', input: { t: github } }] } });
   const message = await client.messages.create(ask);
-  assert.equal((message.content[0] as { text: string }).text, 'Use [REDACTED:stripe-secret-key].');
-  assert.deepEqual((message.content[1] as { input: unknown }).input, { t: '[REDACTED:github-pat]' });
+  assert.equal((message.content[0] as { text: string }).text, 'Use sk_live_[REDACTED:stripe-secret-key].');
+  assert.deepEqual((message.content[1] as { input: unknown }).input, { t: 'ghp_[REDACTED:github-pat]' });
 });
 
 test('thinking and its signature come back byte-exact, streamed and not', async () => {
@@ -88,7 +88,8 @@ test('the raw stream the client receives holds no part of the secret', async () 
     body: JSON.stringify({ ...ask, stream: true }),
   });
   const raw = await response.text();
-  assert.ok(raw.includes('[REDACTED:github-pat]'));
+  // The prefix went out in its own two-character deltas ("gh", "p_"), then the placeholder.
+  assert.ok(raw.includes('"text":"p_"') && raw.includes('[REDACTED:github-pat]'));
   assert.ok(!raw.includes(github.slice(4, 10)) && !raw.includes(github.slice(30)));
 });
 
@@ -110,7 +111,7 @@ test('a prompt with a secret, where the policy masks, reaches the upstream maske
     const sdk = new Anthropic({ baseURL: masking.url, apiKey: masking.token, maxRetries: 0 });
     await sdk.messages.create({ ...ask, messages: [{ role: 'user', content: `deploy with ${github}` }] });
     const forwarded = JSON.parse(masking.upstream.calls.at(-1)!.body.toString());
-    assert.equal(forwarded.messages[0].content, 'deploy with [REDACTED:github-pat]');
+    assert.equal(forwarded.messages[0].content, 'deploy with ghp_[REDACTED:github-pat]');
   } finally {
     await masking.close();
   }

@@ -24,14 +24,14 @@ test('secrets in string values are redacted on their decoded contents', () => {
   const json = JSON.stringify({ a: `token\n${github}`, b: [1, true, null] });
   const findings: JsonStringFinding[] = [];
   const out = maskJsonText(ruleset, json, (f) => findings.push(f));
-  assert.deepEqual(JSON.parse(out), { a: 'token\n[REDACTED:github-pat]', b: [1, true, null] });
-  assert.deepEqual(findings.map((f) => [f.rule, f.string, f.start, f.end]), [['github-pat', 1, 6, 6 + github.length]]);
+  assert.deepEqual(JSON.parse(out), { a: 'token\nghp_[REDACTED:github-pat]', b: [1, true, null] });
+  assert.deepEqual(findings.map((f) => [f.rule, f.string, f.start, f.end]), [['github-pat', 1, 10, 6 + github.length]]);
 });
 
 test('a secret written with \\u escapes is still found', () => {
   const escaped = github.replace(/[a-z]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
   const json = `{"k":"${escaped}"}`;
-  assert.deepEqual(JSON.parse(maskJsonText(ruleset, json, () => {})), { k: '[REDACTED:github-pat]' });
+  assert.deepEqual(JSON.parse(maskJsonText(ruleset, json, () => {})), { k: 'ghp_[REDACTED:github-pat]' });
 });
 
 test('nothing to redact: the same text comes back', () => {
@@ -43,7 +43,7 @@ test('a fragment boundary inside an escape or a surrogate pair is handled', () =
   const json = JSON.stringify({ s: `"😀"\\ ${github}` }).replace('😀', '\\ud83d\\ude00');
   for (let cut = 0; cut <= json.length; cut++) {
     const { out } = streamed(json, [cut]);
-    assert.deepEqual(JSON.parse(out), { s: '"😀"\\ [REDACTED:github-pat]' }, `cut at ${cut}`);
+    assert.deepEqual(JSON.parse(out), { s: '"😀"\\ ghp_[REDACTED:github-pat]' }, `cut at ${cut}`);
   }
 });
 

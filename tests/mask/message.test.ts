@@ -35,8 +35,8 @@ test('text and tool input are redacted; thinking is kept exactly and its secrets
   const { findings, onFinding } = collector();
   const out = decode(masker.message(body, onFinding));
   assert.deepEqual(out.content[0], thinking);
-  assert.equal(out.content[1].text, 'Use [REDACTED:github-pat] here.');
-  assert.deepEqual(out.content[2].input, { command: 'export GH=[REDACTED:github-pat]' });
+  assert.equal(out.content[1].text, 'Use ghp_[REDACTED:github-pat] here.');
+  assert.deepEqual(out.content[2].input, { command: 'export GH=ghp_[REDACTED:github-pat]' });
   assert.deepEqual(out.usage, { input_tokens: 1, output_tokens: 2 });
   assert.deepEqual(findings.map((f) => [f.kind, f.block, f.rule]), [['noted', 0, 'github-pat'], ['redacted', 1, 'github-pat'], ['redacted', 2, 'github-pat']]);
 });
@@ -63,7 +63,7 @@ test('batch results: each succeeded message is masked, other lines are left as t
   const body = new TextEncoder().encode(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
   const { findings, onFinding } = collector();
   const out = new TextDecoder().decode(masker.batchResults(body, onFinding)).split('\n');
-  assert.equal(JSON.parse(out[0]!).result.message.content[0].text, 'key [REDACTED:github-pat]');
+  assert.equal(JSON.parse(out[0]!).result.message.content[0].text, 'key ghp_[REDACTED:github-pat]');
   assert.equal(out[1], JSON.stringify(lines[1]));
   assert.equal(out[2], JSON.stringify(lines[2]));
   assert.equal(out[3], '');

@@ -22,12 +22,26 @@ function whole(text: string): { out: string; findings: SpanFinding[] } {
   return { out: redactWhole(ruleset, text, (f) => findings.push(f)), findings };
 }
 
-test('a secret pushed one character at a time is not released before it is decided', () => {
+test('a token pushed one character at a time: its prefix is released as it comes, nothing of its body before it is decided', () => {
   const text = `key ${github} done`;
   const { emitted } = stream([...text]);
-  const beforeLast = emitted.slice(0, 4 + github.length).join('');
-  assert.equal(beforeLast, 'key ');
-  assert.equal(emitted.join(''), 'key [REDACTED:github-pat] done');
+  // Each character of "key ghp_" is out as soon as it is pushed.
+  assert.deepEqual(emitted.slice(0, 8), [...'key ghp_']);
+  assert.equal(emitted.slice(0, 4 + github.length).join(''), 'key ghp_');
+  assert.equal(emitted.join(''), 'key ghp_[REDACTED:github-pat] done');
+});
+
+test('a prefix split across pieces is released before the body arrives; a body split across pieces leaks nothing', () => {
+  const body = github.slice(4);
+  const redactor = new Redactor(ruleset, 4096, () => {});
+  assert.equal(redactor.push('use g'), 'use g');
+  assert.equal(redactor.push('h'), 'h');
+  assert.equal(redactor.push('p_'), 'p_');
+  assert.equal(redactor.held, 0);
+  let out = '';
+  for (let i = 0; i < body.length; i += 5) out += redactor.push(body.slice(i, i + 5));
+  assert.equal(out, '', 'a piece of the body was released before the token was decided');
+  assert.equal(redactor.push(' now'), '[REDACTED:github-pat] now');
 });
 
 test('prose without keywords is released at once, nothing held back', () => {
@@ -38,19 +52,37 @@ test('prose without keywords is released at once, nothing held back', () => {
   }
 });
 
-test('only a trailing fragment that could start a keyword is held', () => {
+test('built-in rules hold no trailing fragment: their keywords (token prefixes, names) stay readable', () => {
   const redactor = new Redactor(ruleset, 4096, () => {});
-  assert.equal(redactor.push('see gh'), 'see ');
+  for (const piece of ['see gh', 'ost, a', 'nd do', ' A', ' s', ' secret', ' -----BEGIN RSA']) {
+    assert.equal(redactor.push(piece), piece);
+    assert.equal(redactor.held, 0);
+  }
+});
+
+test('a custom rule that redacts its keyword holds a trailing fragment that could become it', () => {
+  const custom = compileRuleset(config({ customRules: [{ id: 'acme-key', keywords: ['acme_'], pattern: 'acme_[a-z0-9]{16}' }] }));
+  const redactor = new Redactor(custom, 4096, () => {});
+  assert.equal(redactor.push('see ac'), 'see ');
   assert.equal(redactor.held, 2);
-  assert.equal(redactor.push('ost'), 'ghost');
+  assert.equal(redactor.push('orn'), 'acorn');
   assert.equal(redactor.held, 0);
 });
 
-test('the name of an assignment is released at once; only its value waits', () => {
+test('the name of an assignment and its operator are released at once; only its value waits', () => {
   const redactor = new Redactor(ruleset, 4096, () => {});
-  assert.equal(redactor.push('export DB_PASSWORD ='), 'export DB_PASSWORD');
-  assert.equal(redactor.push(' Xk9#mQ2'), '');
-  assert.equal(redactor.push('$vL7p\n'), ' = [REDACTED:generic-secret-assignment]\n');
+  assert.equal(redactor.push('export DB_PASSWORD ='), 'export DB_PASSWORD =');
+  assert.equal(redactor.push(' Xk9#mQ2'), ' ');
+  assert.equal(redactor.push('$vL7p\n'), '[REDACTED:generic-secret-assignment]\n');
+});
+
+test('a value that cannot be a secret whatever follows is released without waiting for its end', () => {
+  const redactor = new Redactor(ruleset, 4096, () => {});
+  assert.equal(redactor.push('const token = req'), 'const token = ');
+  assert.equal(redactor.push('uest.h'), 'request.h'); // code on an object, not a secret
+  assert.equal(redactor.push('eaders.get("x")'), 'eaders.get("x")');
+  assert.equal(redactor.push('\nurl = postgres://app:$'), '\nurl = postgres://app:$'); // a variable, no password
+  assert.equal(redactor.held, 0);
 });
 
 test('a high surrogate at the end of a piece waits for its low half', () => {
@@ -62,7 +94,7 @@ test('a high surrogate at the end of a piece waits for its low half', () => {
 
 test('end() decides what was still pending: a token cut off by the end of the block', () => {
   const { emitted } = stream([`x ${github}`]);
-  assert.equal(emitted.join(''), 'x [REDACTED:github-pat]');
+  assert.equal(emitted.join(''), 'x ghp_[REDACTED:github-pat]');
 });
 
 test('the hold-back cap forces a decision: the pending span is redacted, marked truncated', () => {
@@ -75,7 +107,7 @@ test('the hold-back cap forces a decision: the pending span is redacted, marked 
   assert.equal(findings[0]?.rule, 'pem-rsa-private-key');
   assert.equal(findings[0]?.truncated, true);
   assert.ok(!out.includes(key.slice(40, 100)), 'key body leaked');
-  assert.ok(out.startsWith('[REDACTED:pem-rsa-private-key]'));
+  assert.ok(out.startsWith('-----BEGIN RSA PRIVATE KEY-----[REDACTED:pem-rsa-private-key]'), out.slice(0, 80));
 });
 
 test('after the cap forced a decision, the rest of the key is dropped too, up to its END line', () => {
@@ -87,7 +119,7 @@ test('after the cap forced a decision, the rest of the key is dropped too, up to
   for (let i = 0; i < text.length; i += 7) out += redactor.push(text.slice(i, i + 7));
   out += redactor.end();
   for (const line of key.split('\n').slice(1, -1)) assert.ok(!out.includes(line), 'a line of the key leaked');
-  assert.match(out, /^Here it is:\n\[REDACTED:pem-pgp-private-key\]-----END PGP PRIVATE KEY BLOCK-----\nImport it with gpg\.$/);
+  assert.match(out, /^Here it is:\n-----BEGIN PGP PRIVATE KEY BLOCK-----\[REDACTED:pem-pgp-private-key\]-----END PGP PRIVATE KEY BLOCK-----\nImport it with gpg\.$/);
   assert.deepEqual(findings.map((f) => [f.rule, f.truncated]), [['pem-pgp-private-key', true], ['pem-pgp-private-key', true]]);
   assert.equal(findings[1]!.start, findings[0]!.end);
 });
@@ -95,7 +127,8 @@ test('after the cap forced a decision, the rest of the key is dropped too, up to
 test('offsets of findings are UTF-16 offsets in the whole text', () => {
   const text = `😀é ${github}`;
   const { findings } = stream([...text]);
-  assert.deepEqual(findings.map((f) => [f.start, f.end]), [[4, 4 + github.length]]);
+  // The finding covers the body after "ghp_".
+  assert.deepEqual(findings.map((f) => [f.start, f.end, f.original]), [[8, 4 + github.length, github.slice(4)]]);
 });
 
 test('custom rules and allowlist entries from config apply', () => {
@@ -117,7 +150,7 @@ test('custom rules and allowlist entries from config apply', () => {
 
 test('the placeholder text is configurable', () => {
   const custom = compileRuleset(config({ placeholder: '<<{rule}>>' }));
-  assert.equal(redactWhole(custom, `x ${github}`, () => {}), 'x <<github-pat>>');
+  assert.equal(redactWhole(custom, `x ${github}`, () => {}), 'x ghp_<<github-pat>>');
 });
 
 test('hostile input (1 MB of near-matches) completes, streamed and whole', () => {
@@ -205,4 +238,47 @@ test('property: no emitted prefix holds a character of a secret, and no piece sp
     }),
     { numRuns: 300 },
   );
+});
+
+test('streamed one character at a time, the text before each example secret is out before the secret begins', () => {
+  // Rules that must read past the text before the secret to decide keep some of it until then:
+  // a command's arguments (which one is the password), a PEM key's line break after BEGIN.
+  const readsAhead = new Set(['command-line-password', 'command-line-secret-option']);
+  for (const [id, examples] of Object.entries(ruleExamples)) {
+    if (readsAhead.has(id)) continue;
+    for (const [before, secret, after] of examples.yes) {
+      const redactor = new Redactor(ruleset, 4096, () => {});
+      let out = '';
+      for (const c of before) out += redactor.push(c);
+      // A token's prefix assigned to a secret's name (DISCORD_BOT_TOKEN=MzI5) waits with the
+      // value: the generic rule would redact the whole value, unless it holds another rule's token.
+      const assigned = /(?:token|secret|key|password)\w*["']?\s*[:=]\s*["']?([^"'\s=:]*)$/i.exec(before);
+      const expected = assigned ? before.slice(0, before.length - assigned[1]!.length) : before;
+      // A PEM key's line break after its BEGIN line waits for the body (the span starts after it).
+      const withoutBreak = before.replace(/(?:\\n|\n)$/, '');
+      assert.ok(out === expected || out === withoutBreak, `${id}: ${JSON.stringify(out.slice(-30))} of ${JSON.stringify(before.slice(-30))}`);
+      for (const c of secret) out += redactor.push(c);
+      assert.ok(out.length <= before.length, `${id}: a character of the secret went out before the secret was decided`);
+      for (const c of after) out += redactor.push(c);
+      out += redactor.end();
+      assert.equal(out, `${before}[REDACTED:${id}]${after}`);
+    }
+  }
+});
+
+test('a command line is released argument by argument up to the one that may hold the password', () => {
+  const password = `${gen(AN, 12)}!`;
+  const redactor = new Redactor(ruleset, 4096, () => {});
+  let out = '';
+  for (const piece of ['curl', ' -X', ' POST', ' https://api.internal/v1', ' -u', ' admin:']) out += redactor.push(piece);
+  // Everything before the argument after -u is out (the last complete argument's trailing
+  // space waits with it); that argument waits for its end.
+  assert.equal(out, 'curl -X POST https://api.internal/v1 -u');
+  for (const c of password) out += redactor.push(c);
+  assert.equal(out, 'curl -X POST https://api.internal/v1 -u', 'a character of the password went out');
+  out += redactor.push(' -H x\n') + redactor.end();
+  assert.equal(out, 'curl -X POST https://api.internal/v1 -u admin:[REDACTED:command-line-password] -H x\n');
+  // docker without login: nothing is a password, each argument goes out once complete.
+  const docker = new Redactor(ruleset, 4096, () => {});
+  assert.equal(['docker', ' run', ' -p', ' 8080:80', ' nginx'].map((p) => docker.push(p)).join(''), 'docker run -p 8080:80');
 });

@@ -32,7 +32,7 @@ test('allow: findings in the latest user turn are reported, the body is forwarde
   assert.equal(scan.action, 'allow');
   assert.equal(scan.body, undefined);
   assert.deepEqual(scan.findings.map((f) => [f.where, f.rule, f.path, f.original]), [
-    ['request', 'github-pat', 'messages[2].content[0].content[0].text', github],
+    ['request', 'github-pat', 'messages[2].content[0].content[0].text', github.slice(4)],
   ]);
 });
 
@@ -46,14 +46,14 @@ test('mask: the secret is replaced in a re-serialized body; the parsed input is 
   const scan = masker.request(body, 'ci');
   assert.equal(scan.action, 'mask');
   const forwarded = JSON.parse(new TextDecoder().decode(scan.body));
-  assert.equal(forwarded.messages[2].content[0].content[0].text, 'GITHUB_TOKEN=[REDACTED:github-pat]');
+  assert.equal(forwarded.messages[2].content[0].content[0].text, 'GITHUB_TOKEN=ghp_[REDACTED:github-pat]');
   assert.equal((body as any).messages[2].content[0].content[0].text, `GITHUB_TOKEN=${github}`);
 });
 
 test('mask: secrets in earlier user turns, resent with the history, are masked again but reported once', () => {
   const scan = masker.request(request(), 'ci');
   const forwarded = JSON.parse(new TextDecoder().decode(scan.body));
-  assert.equal(forwarded.messages[0].content, 'old turn with [REDACTED:stripe-secret-key]');
+  assert.equal(forwarded.messages[0].content, 'old turn with sk_live_[REDACTED:stripe-secret-key]');
   assert.deepEqual(scan.findings.map((f) => f.rule), ['github-pat']);
 });
 
@@ -61,7 +61,7 @@ test('mask: a request whose only secret is in an earlier turn is still forwarded
   const body = { messages: [{ role: 'user', content: `key ${stripe}` }, { role: 'assistant', content: 'ok' }, { role: 'user', content: 'thanks' }] };
   const scan = masker.request(body, 'ci');
   assert.deepEqual(scan.findings, []);
-  assert.equal(JSON.parse(new TextDecoder().decode(scan.body)).messages[0].content, 'key [REDACTED:stripe-secret-key]');
+  assert.equal(JSON.parse(new TextDecoder().decode(scan.body)).messages[0].content, 'key sk_live_[REDACTED:stripe-secret-key]');
 });
 
 test('block: names the rule, never the secret', () => {
@@ -77,5 +77,5 @@ test('a request without secrets is allowed whatever the policy', () => {
 
 test('a string content in the latest user turn is scanned too', () => {
   const scan = masker.request({ messages: [{ role: 'user', content: `here ${github}` }] }, 'ci');
-  assert.equal(JSON.parse(new TextDecoder().decode(scan.body)).messages[0].content, 'here [REDACTED:github-pat]');
+  assert.equal(JSON.parse(new TextDecoder().decode(scan.body)).messages[0].content, 'here ghp_[REDACTED:github-pat]');
 });

@@ -23,15 +23,19 @@ test('chunks that need no change are forwarded as the same objects', async () =>
   assert.deepEqual(findings, []);
 });
 
-test('a secret split across deltas is redacted; the client sees the placeholder and nothing of the secret', async () => {
+test('a secret split across deltas is redacted; the client sees its prefix, the placeholder and nothing of its body', async () => {
   const deltas = ['Your token is gh', github.slice(2, 20), github.slice(20), ' and that is all.'];
   const { findings, onFinding } = collector();
   const out = text(await run(masker.sse(onFinding), [bytes(textMessage(deltas))]));
   assert.ok(!out.includes(github.slice(4, 12)));
+  // The prefix goes out as it comes ("gh", then "p_"); the body waits until the token is decided.
+  const sent = parseEvents(out).map((e) => e.data.delta?.text).filter((t) => t !== undefined);
+  assert.deepEqual(sent, ['Your token is gh', 'p_', '[REDACTED:github-pat] and that is all.']);
   const { texts } = assemble(parseEvents(out));
-  assert.equal(texts.get(0), 'Your token is [REDACTED:github-pat] and that is all.');
+  assert.equal(texts.get(0), 'Your token is ghp_[REDACTED:github-pat] and that is all.');
+  // The finding covers the body only, after "ghp_".
   assert.deepEqual(findings.map((f) => [f.rule, f.where, f.block, f.start, f.end, f.original, f.kind]), [
-    ['github-pat', 'response', 0, 14, 14 + github.length, github, 'redacted'],
+    ['github-pat', 'response', 0, 18, 14 + github.length, github.slice(4), 'redacted'],
   ]);
 });
 
@@ -39,9 +43,10 @@ test('events keep their order and block index; other events pass byte for byte',
   const input = textMessage(['a ', github, ' b']);
   const out = text(await run(masker.sse(() => {}), [bytes(input)]));
   const events = parseEvents(out);
-  // The token waits for the character after it, and goes out with " b"; nothing is left to flush.
-  assert.deepEqual(events.map((e) => e.data.type), ['message_start', 'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_stop', 'message_stop']);
-  assert.deepEqual(events.map((e) => e.data.delta?.text).filter(Boolean), ['a ', '[REDACTED:github-pat] b']);
+  // The token's prefix goes out with its own delta; its body waits for the character after it
+  // and goes out with " b"; nothing is left to flush.
+  assert.deepEqual(events.map((e) => e.data.type), ['message_start', 'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_delta', 'content_block_stop', 'message_stop']);
+  assert.deepEqual(events.map((e) => e.data.delta?.text).filter(Boolean), ['a ', 'ghp_', '[REDACTED:github-pat] b']);
   assert.ok(events.filter((e) => e.data.type === 'content_block_delta').every((e) => e.data.index === 0 && e.event === 'content_block_delta'));
   assert.ok(out.startsWith(messageStart() + blockStart(0, { type: 'text', text: '' })));
   assert.ok(out.endsWith(blockStop(0) + messageStop()));
@@ -51,22 +56,23 @@ test('text held at content_block_stop is flushed in a delta before the stop even
   const input = messageStart() + blockStart(0, { type: 'text', text: '' }) + textDelta(0, `key ${github.slice(0, 10)}`) + blockStop(0) + messageStop();
   const out = text(await run(masker.sse(() => {}), [bytes(input)]));
   const types = parseEvents(out).map((e) => `${e.data.type}:${e.data.delta?.text ?? ''}`);
-  assert.deepEqual(types, ['message_start:', 'content_block_start:', 'content_block_delta:key ', `content_block_delta:${github.slice(0, 10)}`, 'content_block_stop:', 'message_stop:']);
+  assert.deepEqual(types, ['message_start:', 'content_block_start:', 'content_block_delta:key ghp_', `content_block_delta:${github.slice(4, 10)}`, 'content_block_stop:', 'message_stop:']);
 });
 
 test('an error event drops held text: it is never sent', async () => {
   const input = messageStart() + blockStart(0, { type: 'text', text: '' }) + textDelta(0, `key ${github.slice(0, 30)}`) +
     sseEvent({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }) + blockStop(0);
   const out = text(await run(masker.sse(() => {}), [bytes(input)]));
-  assert.ok(!out.includes('ghp_'));
+  assert.ok(!out.includes(github.slice(4, 30)));
+  assert.ok(out.includes('"text":"key ghp_"'));
   assert.ok(out.includes('overloaded_error'));
 });
 
 test('a stream that ends without content_block_stop drops held text', async () => {
   const input = messageStart() + blockStart(0, { type: 'text', text: '' }) + textDelta(0, `key ${github.slice(0, 30)}`);
   const out = text(await run(masker.sse(() => {}), [bytes(input)]));
-  assert.ok(!out.includes('ghp_'));
-  assert.ok(out.includes('"text":"key "'));
+  assert.ok(!out.includes(github.slice(4, 30)));
+  assert.ok(out.includes('"text":"key ghp_"'));
 });
 
 test('thinking and signature pass byte-exact; secrets in thinking are noted, not redacted', async () => {
@@ -78,7 +84,7 @@ test('thinking and signature pass byte-exact; secrets in thinking are noted, not
   const chunks = chunksAt(bytes(input), [50, 173, 300, 301]);
   const out = await run(masker.sse(onFinding), chunks);
   assert.equal(text(out), input);
-  assert.deepEqual(findings.map((f) => [f.rule, f.kind, f.block, f.original]), [['stripe-secret-key', 'noted', 0, stripe]]);
+  assert.deepEqual(findings.map((f) => [f.rule, f.kind, f.block, f.original]), [['stripe-secret-key', 'noted', 0, stripe.slice(8)]]);
 });
 
 test('events the masker does not know pass untouched', async () => {
@@ -93,7 +99,7 @@ test('CRLF framing, and events split across chunks at every byte, give the same 
   const all = bytes(crlf);
   for (let cut = 1; cut < all.length; cut += 7) {
     const out = text(await run(masker.sse(() => {}), [all.slice(0, cut), all.slice(cut)]));
-    assert.equal(assemble(parseEvents(out)).texts.get(0), 'Here: [REDACTED:github-pat] and [REDACTED:stripe-secret-key] end');
+    assert.equal(assemble(parseEvents(out)).texts.get(0), 'Here: ghp_[REDACTED:github-pat] and sk_live_[REDACTED:stripe-secret-key] end');
   }
 });
 
@@ -102,7 +108,7 @@ test('multi-byte characters stay whole whatever the chunking', async () => {
   const all = bytes(textMessage(deltas));
   for (let cut = 1; cut < all.length; cut += 3) {
     const out = await run(masker.sse(() => {}), [all.slice(0, cut), all.slice(cut)]);
-    assert.equal(assemble(parseEvents(text(out))).texts.get(0), '😀 é 中文 [REDACTED:github-pat] 🎉');
+    assert.equal(assemble(parseEvents(text(out))).texts.get(0), '😀 é 中文 ghp_[REDACTED:github-pat] 🎉');
   }
 });
 
@@ -114,9 +120,9 @@ test('tool input: secrets inside JSON strings are redacted and the input stays v
   const out = text(await run(masker.sse(onFinding), [bytes(stream)]));
   const json = assemble(parseEvents(out)).json.get(1)!;
   const parsed = JSON.parse(json);
-  assert.equal(parsed.env.GITHUB_TOKEN, '[REDACTED:github-pat]');
+  assert.equal(parsed.env.GITHUB_TOKEN, 'ghp_[REDACTED:github-pat]');
   assert.equal(parsed.note, 'é😀\n"q"');
-  assert.deepEqual(findings.map((f) => [f.rule, f.block, f.original]), [['github-pat', 1, github]]);
+  assert.deepEqual(findings.map((f) => [f.rule, f.block, f.original]), [['github-pat', 1, github.slice(4)]]);
 });
 
 test('masking off: bytes pass through untouched', async () => {

@@ -15,7 +15,7 @@ test('message batch results are redacted line by line as they stream', async () 
     assert.ok(!text.includes(secret));
     const lines = text.trimEnd().split('\n').map((line) => JSON.parse(line));
     assert.deepEqual(lines.map((l) => l.custom_id), ['one', 'two', 'three']);
-    for (const line of lines) assert.equal(line.result.message.content[0].text, 'The token is [REDACTED:github-pat].');
+    for (const line of lines) assert.equal(line.result.message.content[0].text, 'The token is ghp_[REDACTED:github-pat].');
   } finally {
     await h.close();
   }

@@ -107,7 +107,7 @@ test('masking on one connection and off on another, in the same gateway', async 
   upstream.next({ reply: { blocks: [{ type: 'text', text: `Your token: ${secret}.` }], deltaSize: 4 } });
   const masked = await streamedText(await ask(gw, 'default', 'token?'));
   const plain = await streamedText(await ask(gw, 'plain', 'token?'));
-  assert.equal(masked, 'Your token: [REDACTED:github-pat].', 'masked on the default connection');
+  assert.equal(masked, 'Your token: ghp_[REDACTED:github-pat].', 'masked on the default connection');
   assert.equal(plain, `Your token: ${secret}.`, 'passed through on the plain connection');
 });
 
@@ -173,7 +173,7 @@ test('a part off gateway-wide still serves the one connection that turns it on',
     const plain = await streamedText(first);
     const careful = await ask(other, 'careful', 'token?');
     assert.equal(plain, `Your token: ${secret}.`);
-    assert.equal(await streamedText(careful), 'Your token: [REDACTED:github-pat].');
+    assert.equal(await streamedText(careful), 'Your token: ghp_[REDACTED:github-pat].');
     const records = await recordsOf(other.store, [first.headers.get('x-scribe-exchange-id'), careful.headers.get('x-scribe-exchange-id')]);
     const byConnection = Object.fromEntries(records.map((record) => [record.connection, record]));
     assert.equal(byConnection.careful?.bodies, undefined, 'the careful connection is recorded whole');

@@ -77,10 +77,10 @@ test('prompt masking on a Vertex connection masks what is forwarded, in both cal
   const prompt = { role: 'user', content: `deploy with ${secret}` };
   const vertexFormat = await post(`/c/vertex-masked${vertexPath('claude-sonnet-5-5', 'rawPredict')}`, { anthropic_version: 'vertex-2023-10-16', max_tokens: 8, messages: [prompt] });
   assert.equal(vertexFormat.status, 200);
-  assert.deepEqual(h.vertex.calls.at(-1)!.body.messages, [{ role: 'user', content: 'deploy with [REDACTED:github-pat]' }]);
+  assert.deepEqual(h.vertex.calls.at(-1)!.body.messages, [{ role: 'user', content: 'deploy with ghp_[REDACTED:github-pat]' }]);
   const anthropicFormat = await post('/c/vertex-masked/v1/messages', { model: 'claude-sonnet-5-5', max_tokens: 8, messages: [prompt] });
   assert.equal(anthropicFormat.status, 200);
-  assert.deepEqual(h.vertex.calls.at(-1)!.body.messages, [{ role: 'user', content: 'deploy with [REDACTED:github-pat]' }]);
+  assert.deepEqual(h.vertex.calls.at(-1)!.body.messages, [{ role: 'user', content: 'deploy with ghp_[REDACTED:github-pat]' }]);
 });
 
 test('a Vertex-format body that is not a JSON object, sent to an Anthropic connection, is a clear 400', async () => {

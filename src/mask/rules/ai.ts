@@ -5,8 +5,9 @@ import { run, tokenRule } from './shapes.ts';
 
 export const aiRules: Rule[] = [
   // sk-ant-api03-<93 url-safe base64>AA; the version digits and length are not fixed forever.
-  tokenRule({ id: 'anthropic-api-key', keywords: ['sk-ant-api'], then: [run(charset('0-9'), 2), '-', run(B64URL, 80, 200)] }),
-  tokenRule({ id: 'anthropic-admin-key', keywords: ['sk-ant-admin'], then: [run(charset('0-9'), 2), '-', run(B64URL, 80, 200)] }),
+  // The prefix with its version ("sk-ant-api03-") stays readable.
+  tokenRule({ id: 'anthropic-api-key', keywords: ['sk-ant-api'], then: [run(charset('0-9'), 2), '-', run(B64URL, 80, 200)], redactFrom: 2 }),
+  tokenRule({ id: 'anthropic-admin-key', keywords: ['sk-ant-admin'], then: [run(charset('0-9'), 2), '-', run(B64URL, 80, 200)], redactFrom: 2 }),
   tokenRule({ id: 'openai-project-key', keywords: ['sk-proj-'], then: [run(B64URL, 40, 250)] }),
   tokenRule({ id: 'openai-service-account-key', keywords: ['sk-svcacct-'], then: [run(B64URL, 40, 250)] }),
   tokenRule({ id: 'openai-admin-key', keywords: ['sk-admin-'], then: [run(B64URL, 40, 250)] }),

@@ -27,7 +27,7 @@ export const cloudRules: Rule[] = [
     keywords: ['AccountKey='],
     then: [run(B64, 86), run(charset('='), 0, 2)],
     end: charset('A-Za-z0-9+/='),
-    redactFrom: 0,
+   
     foldCase: true,
     start: NAME_START,
   }),
@@ -37,11 +37,11 @@ export const cloudRules: Rule[] = [
     keywords: ['sig='],
     then: [run(SAS_SIGNATURE, 40, 120)],
     end: SAS_SIGNATURE,
-    redactFrom: 0,
+   
     check: (v) => /%2[bBfF]|%3[dD]|[+/=]/.test(v) || v.length >= 43,
   }),
-  // Entra ID (Azure AD) client secrets: 3 characters, a digit, "Q~", 31-34 more. The part from
-  // "Q~" on is redacted (the 4 characters before it cannot be used alone).
+  // Entra ID (Azure AD) client secrets: 3 characters, a digit, "Q~", 31-34 more. The part after
+  // "Q~" is redacted (the 4 characters before it cannot be used alone; the portal shows them).
   tokenRule({ id: 'azure-ad-client-secret', keywords: ['Q~'], then: [run(charset('A-Za-z0-9_~.-'), 31, 34)], start: after(DIGIT) }),
   tokenRule({ id: 'digitalocean-pat', keywords: ['dop_v1_'], then: [run(HEX, 64)] }),
   tokenRule({ id: 'digitalocean-oauth-token', keywords: ['doo_v1_'], then: [run(HEX, 64)] }),
@@ -51,7 +51,7 @@ export const cloudRules: Rule[] = [
   tokenRule({ id: 'pulumi-access-token', keywords: ['pul-'], then: [run(HEX, 40)] }),
   // Terraform Cloud: <14 chars>.atlasv1.<60+ chars>; the part after the marker is redacted.
   tokenRule({ id: 'terraform-cloud-token', keywords: ['atlasv1.'], then: [run(charset('A-Za-z0-9_=-'), 60, 100)], start: after(charset('.')) }),
-  tokenRule({ id: 'tailscale-key', keywords: ['tskey-'], then: [run(charset('a-z'), 3, 10), '-', run(charset('A-Za-z0-9-'), 20, 100)] }),
+  tokenRule({ id: 'tailscale-key', keywords: ['tskey-'], then: [run(charset('a-z'), 3, 10), '-', run(charset('A-Za-z0-9-'), 20, 100)], redactFrom: 2 }),
   tokenRule({ id: 'heroku-api-key', keywords: ['HRKU-'], then: [run(B64URL, 40, 80)] }),
   tokenRule({ id: 'fly-io-token', keywords: ['fm2_'], then: [run(charset('A-Za-z0-9+/=_-'), 40, 4096)] }),
   tokenRule({ id: 'cloudflare-origin-ca-key', keywords: ['v1.0-'], then: [run(HEX, 24), '-', run(HEX, 146)] }),

@@ -73,8 +73,11 @@ export function plausiblePassword(value: string): boolean {
   return !NOT_PASSWORDS.has(value.toLowerCase());
 }
 
-/** Splits the command after its name into arguments, as a shell would (quotes kept in place). */
-function readArgs(r: Reader, from: number): Arg[] {
+/**
+ * Splits the command after its name into arguments, as a shell would (quotes kept in place).
+ * `onArg` sees the arguments so far each time one is complete.
+ */
+function readArgs(r: Reader, from: number, onArg?: (args: Arg[]) => void): Arg[] {
   const args: Arg[] = [];
   let pos = from;
   while (args.length < TOKEN_MAX && pos - from < COMMAND_MAX) {
@@ -103,6 +106,7 @@ function readArgs(r: Reader, from: number): Arg[] {
       pos++;
     }
     args.push({ start, end: pos });
+    onArg?.(args);
     // Prose that mentions a command ("use curl, then..."): a word ending a clause ends it.
     if (endsSentence) break;
   }
@@ -169,6 +173,38 @@ function findPassword(r: Reader, spec: CommandSpec, args: Arg[]): Arg | null {
   return null;
 }
 
+/**
+ * Releases a command's arguments as they complete, up to the first that is, or may be, the
+ * password by findPassword's rules (the one after a password option, or one that carries it:
+ * `--password=`, `-pVAL`, `password=`); before the subcommand nothing is a password. Returns
+ * the `onArg` callback for one reading of the command.
+ */
+function releaseArgs(r: Reader, spec: CommandSpec): (args: Arg[]) => void {
+  const takesNext = new Set([...(spec.value ?? []), ...(spec.userPassword ?? [])]);
+  const carries = [...(spec.value ?? []), ...(spec.equals ?? []), ...(spec.userPassword ?? []), ...(spec.attached ?? [])];
+  let from = spec.subcommand ? -1 : 0;
+  let previous = '';
+  let done = false;
+  return (args) => {
+    if (done) return;
+    const i = args.length - 1;
+    const arg = args[i]!;
+    const t = r.slice(arg.start, arg.end);
+    if (spec.positional) done = true; // which positional is the password depends on every flag
+    else if (from < 0) {
+      if (t === spec.subcommand) from = i + 1;
+    } else {
+      const lower = t.toLowerCase();
+      done =
+        (i > from && takesNext.has(previous)) ||
+        carries.some((option) => t.startsWith(option) && t.length > option.length) ||
+        (spec.inside ?? []).some((prefix) => lower.includes(prefix));
+    }
+    previous = t;
+    r.keep(done ? arg.start : arg.end);
+  };
+}
+
 function commandRule(): Rule {
   const byName = new Map<string, CommandSpec>();
   for (const spec of COMMANDS) for (const name of spec.names) byName.set(name, spec);
@@ -182,7 +218,8 @@ function commandRule(): Rule {
       const after = r.at(kwEnd);
       if (after !== 32 && after !== 9) return null; // the command, not a word that begins with it
       const spec = byName.get(r.slice(kwStart, kwEnd))!;
-      const password = findPassword(r, spec, readArgs(r, kwEnd));
+      r.keep(kwEnd + 1); // the space after the command name
+      const password = findPassword(r, spec, readArgs(r, kwEnd, releaseArgs(r, spec)));
       if (!password || password.end <= password.start || !plausiblePassword(r.slice(password.start, password.end))) return null;
       return password;
     },

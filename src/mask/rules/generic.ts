@@ -5,7 +5,7 @@
  */
 import { entropy } from '../entropy.ts';
 import { charset } from './charset.ts';
-import type { Reader } from './reader.ts';
+import { MORE, type Reader } from './reader.ts';
 import { NAME_START, type Rule, type Span } from './rule.ts';
 import { closesValue, isNameChar, readAssignment } from './shapes.ts';
 
@@ -38,7 +38,31 @@ export const GENERIC_KEYWORDS = [
   'master_key', 'credential', 'auth',
 ];
 
-function readValue(r: Reader, start: number, quote: number): number {
+/**
+ * Whether a value that begins with `prefix` can no longer be taken for a secret, however it
+ * goes on (see looksRandom): an environment reference, a URL, brackets, three words, or,
+ * unquoted, code on an object (`request.headers...`). Deciding this early releases the rest of the line as it comes.
+ */
+function neverRandom(prefix: string, quoted: boolean): boolean {
+  if (prefix.startsWith('$') || prefix.includes('://') || /[[\]{}()]/.test(prefix)) return true;
+  if (prefix.split(/\s+/).length >= 3) return true; // a phrase (or a PEM block: its own rule's)
+  return !quoted && (prefix.includes('?.') || MEMBER_ACCESS.test(prefix));
+}
+
+/**
+ * Where the value that begins at `start` ends; -1 when there is none, or when it cannot be a
+ * secret whatever follows (then the rule need not wait for its end).
+ */
+function readValue(r: Reader, start: number, quote: number, data: boolean): number {
+  try {
+    return readValueEnd(r, start, quote);
+  } catch (error) {
+    if (error === MORE && neverRandom(r.slice(start, r.text.length), quote >= 0 || data)) return -1;
+    throw error;
+  }
+}
+
+function readValueEnd(r: Reader, start: number, quote: number): number {
   let pos = start;
   if (quote >= 0) {
     for (;;) {
@@ -116,13 +140,14 @@ export function genericAssignmentRule(holdsSpecificToken: (value: string) => boo
     redactsAfterKeyword: true,
     match(r, kwStart, kwEnd): Span | null {
       // "tokenizer", "secretary": the keyword begins a longer word ("tokens", "secrets" still count).
+      r.keep(kwEnd + 1); // the value comes after at least one more character (an operator)
       const next = r.at(kwEnd);
       if (next >= 97 && next <= 122 && !(next === 115 && !isNameChar(r.at(kwEnd + 1)))) return null;
-      const assignment = readAssignment(r, kwEnd);
+      const assignment = readAssignment(r, kwEnd, (nameEnd) => !NOT_A_SECRET_NAME.test(r.slice(kwStart, nameEnd)));
       if (!assignment) return null;
-      const { valueStart, quote, nameEnd } = assignment;
-      if (NOT_A_SECRET_NAME.test(r.slice(kwStart, nameEnd))) return null;
-      const end = readValue(r, valueStart, quote);
+      const { valueStart, quote } = assignment;
+      r.keep(valueStart); // an opening quote is not the value
+      const end = readValue(r, valueStart, quote, assignment.data === true);
       if (end < 0) return null;
       const value = r.slice(valueStart, end);
       // A value given as data (markup text, a name/value pair) is a string, never a variable.

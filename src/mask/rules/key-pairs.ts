@@ -47,6 +47,7 @@ function keyPairRule(spec: KeyPairSpec): Rule {
     // A documentation example id (AKIAIOSFODNN7EXAMPLE) comes with an example secret.
     if (idEnd < 0 || ALNUM(r.at(idEnd)) || looksLikePlaceholder(r.slice(kwStart, idEnd))) return null;
     for (let pos = idEnd; pos - idEnd < NEAR; ) {
+      r.keep(pos); // no secret starts before here: the text between id and secret is released
       const c = r.at(pos);
       if (c < 0 || (c === 10 && r.at(pos + 1) === 10)) return null; // the end, or a blank line
       if (!secretChars(c)) {
@@ -62,6 +63,7 @@ function keyPairRule(spec: KeyPairSpec): Rule {
     const assignment = readAssignment(r, kwEnd);
     if (!assignment) return null;
     const { valueStart, quote } = assignment;
+    r.keep(valueStart);
     let n = 0;
     while (n <= secretLength && secretChars(r.at(valueStart + n))) n++;
     const stop = valueStart + n;

@@ -1,4 +1,8 @@
-/** Key material: PEM private keys (RSA, EC, DSA, OpenSSH, PGP, PKCS#8), JSON Web Tokens. */
+/**
+ * Key material: PEM private keys (RSA, EC, DSA, OpenSSH, PGP, PKCS#8), JSON Web Tokens.
+ * Only the secret part is redacted: a key's body (not its BEGIN/END lines), a token's text
+ * after "eyJ" (the base64 of '{"' that every JWT begins with).
+ */
 import { B64URL, charset } from './charset.ts';
 import type { Reader } from './reader.ts';
 import { ANYWHERE, type Rule, type Span } from './rule.ts';
@@ -13,15 +17,15 @@ const PEM_CONTINUATION = charset('A-Za-z0-9+/=:,\\ \t\r\n');
 const PEM_MIN_BODY = 32;
 
 /**
- * From the BEGIN line through the matching END line. Without an END line (a truncated or
- * still-growing key), the redaction covers everything that still looks like the key body.
+ * Where the key's body ends: at the matching END line, or, without one (a truncated or
+ * still-growing key), where the text stops looking like the key body.
  */
 function readPem(r: Reader, bodyStart: number, label: string): number {
   const endLine = `-----END ${label}-----`;
   let pos = bodyStart;
   while (pos - bodyStart < PEM_MAX) {
     const c = r.at(pos);
-    if (c === 45 /* - */ && r.startsWith(pos, endLine)) return pos + endLine.length;
+    if (c === 45 /* - */ && r.startsWith(pos, endLine)) return pos;
     if (c === 45 && r.at(pos + 1) === 45) return pos; // some other boundary line: the body ended
     if (!PEM_BODY(c)) return pos;
     pos++;
@@ -38,10 +42,22 @@ function base64Characters(text: string): number {
   return n;
 }
 
-function pemSpan(r: Reader, start: number, bodyStart: number, label: string): Span | null {
-  const end = readPem(r, bodyStart, label);
-  const body = r.slice(bodyStart, end).replace(`-----END ${label}-----`, '').replaceAll('\\n', '');
-  return base64Characters(body) < PEM_MIN_BODY ? null : { start, end };
+/** Line breaks (and their escapes inside a JSON string) before and after a body. */
+const LEADING_LAYOUT = /^(?:\\[nr]|[ \t\r\n])+/;
+const TRAILING_LAYOUT = /(?:\\[nr]|[ \t\r\n])+$/;
+
+/**
+ * The BEGIN and END lines are the format's public framing; the span covers the body between
+ * them, without the line breaks that frame it, so the redacted key reads
+ * "-----BEGIN ...-----\n[REDACTED:...]\n-----END ...-----".
+ */
+function pemSpan(r: Reader, kwStart: number, bodyStart: number, label: string): Span | null {
+  const body = readPem(r, bodyStart, label);
+  const text = r.slice(bodyStart, body);
+  if (base64Characters(text.replaceAll('\\n', '')) < PEM_MIN_BODY) return null;
+  const lead = LEADING_LAYOUT.exec(text)?.[0].length ?? 0;
+  const trail = lead === text.length ? 0 : (TRAILING_LAYOUT.exec(text)?.[0].length ?? 0);
+  return { start: bodyStart + lead, end: body - trail, whole: kwStart };
 }
 
 function pem(id: string, label: string): Rule {
@@ -51,6 +67,7 @@ function pem(id: string, label: string): Rule {
     keywords: [begin],
     foldCase: false,
     start: ANYWHERE,
+    redactsAfterKeyword: true,
     match: (r, kwStart, kwEnd) => pemSpan(r, kwStart, kwEnd, label),
     continuation: PEM_CONTINUATION,
   };
@@ -67,6 +84,7 @@ const gcpServiceAccountKey: Rule = {
   keywords: ['-----BEGIN PRIVATE KEY-----'],
   foldCase: false,
   start: ANYWHERE,
+  redactsAfterKeyword: true,
   match(r, kwStart, kwEnd) {
     if (!SERVICE_ACCOUNT_FIELD.test(r.slice(Math.max(r.lo, kwStart - 20), kwStart))) return null;
     return pemSpan(r, kwStart, kwEnd, 'PRIVATE KEY');

@@ -9,6 +9,12 @@
 export const MORE: unique symbol = Symbol('more text needed');
 
 export class Reader {
+  /**
+   * The matcher has established that its span, if any, starts at or after this index: text
+   * before it can be released while the decision still waits for more text.
+   */
+  kept = 0;
+
   constructor(
     readonly text: string,
     /** No more text will come: past the end reads as -1. */
@@ -36,6 +42,11 @@ export class Reader {
       if (c !== e) return false;
     }
     return true;
+  }
+
+  /** Records that no span of this match will start before `pos` (see `kept`). */
+  keep(pos: number): void {
+    if (pos > this.kept) this.kept = pos;
   }
 
   slice(start: number, end: number): string {

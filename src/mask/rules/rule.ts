@@ -25,6 +25,12 @@ export const after =
 export interface Span {
   start: number;
   end: number;
+  /**
+   * Where the whole credential begins when the span is only its secret part (a token's body
+   * after its public prefix): the allowlist and the placeholder check judge the whole of it,
+   * as an operator writes it.
+   */
+  whole?: number;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The two shapes most credentials take, as rule builders:
- *  - tokenRule: a fixed prefix (the keyword) followed by a body of known alphabet and length;
+ *  - tokenRule: a fixed public prefix (the keyword) followed by a secret body of known alphabet
+ *    and length; only the body is redacted;
  *  - assignmentRule: a name (the keyword) assigned a value, `NAME = value`, `"name": "value"`.
  * Bodies are read possessively (no backtracking), so a match costs at most its own length.
  */
@@ -16,9 +17,8 @@ export function run(chars: Charset, min: number, max = min): Segment {
 }
 
 /** Reads `segments` from pos; returns the end, or -1 when they are not there. */
-export function readSegments(r: Reader, pos: number, segments: readonly Segment[], starts?: number[]): number {
+export function readSegments(r: Reader, pos: number, segments: readonly Segment[]): number {
   for (const segment of segments) {
-    starts?.push(pos);
     if (typeof segment === 'string') {
       if (!r.startsWith(pos, segment)) return -1;
       pos += segment.length;
@@ -39,15 +39,22 @@ function lastChars(segments: readonly Segment[]): Charset {
 
 export interface TokenSpec {
   id: string;
+  /**
+   * The token's documented public prefix ("ghp_", "AKIA", "xoxb-"): format, not secret. It
+   * stays readable, so text can be released while a prefix is still forming.
+   */
   keywords: string[];
   /** What follows the keyword. */
   then: Segment[];
   /** Characters that may not follow the token; defaults to the last run's alphabet plus ALNUM. */
   end?: Charset;
-  /** Index of the segment the redaction starts at; by default the keyword is redacted too. */
+  /**
+   * Index of the segment the redaction starts at: 0 (the default) redacts everything after the
+   * keyword; a later index keeps more of a documented prefix ("sk-ant-api" + "03-").
+   */
   redactFrom?: number;
-  /** Last say on the token text (the redacted span). */
-  check?: (value: string) => boolean;
+  /** Last say, given the redacted span and the whole token (prefix included). */
+  check?: (value: string, token: string) => boolean;
   foldCase?: boolean;
   start?: KeywordStart;
 }
@@ -55,19 +62,23 @@ export interface TokenSpec {
 export function tokenRule(spec: TokenSpec): Rule {
   const tail = lastChars(spec.then);
   const end = spec.end ?? ((c: number) => tail(c) || ALNUM(c));
+  // The documented prefix after the keyword (kept, released as it is read), then the body.
+  const kept = spec.then.slice(0, spec.redactFrom ?? 0);
+  const body = spec.then.slice(spec.redactFrom ?? 0);
   return {
     id: spec.id,
     keywords: spec.keywords,
     foldCase: spec.foldCase ?? false,
     start: spec.start ?? WORD_START,
-    redactsAfterKeyword: spec.redactFrom !== undefined,
+    redactsAfterKeyword: true,
     match(r, kwStart, kwEnd): Span | null {
-      const starts: number[] = [];
-      const stop = readSegments(r, kwEnd, spec.then, starts);
+      const start = readSegments(r, kwEnd, kept);
+      if (start < 0) return null;
+      r.keep(start);
+      const stop = readSegments(r, start, body);
       if (stop < 0 || end(r.at(stop))) return null;
-      const start = spec.redactFrom === undefined ? kwStart : (starts[spec.redactFrom] ?? kwStart);
-      if (spec.check && !spec.check(r.slice(start, stop))) return null;
-      return { start, end: stop };
+      if (spec.check && !spec.check(r.slice(start, stop), r.slice(kwStart, stop))) return null;
+      return { start, end: stop, whole: kwStart };
     },
   };
 }
@@ -117,22 +128,30 @@ export interface Assignment {
  *    `<add key="Name" value="..."/>`, `<entry key="name">value</entry>`;
  *  - a name/value pair on separate lines or fields: `- name: NAME` then `value: ...`
  *    (Kubernetes, compose), `{"name": "NAME", "value": "..."}` (task definitions).
- * Returns null when no assignment follows.
+ * Returns null when no assignment follows, or when `nameIsSecret` (asked as soon as the name
+ * is complete) says the name is not one of a secret. Everything before the value is the
+ * name's: it is kept (`Reader.keep`) as it is read.
  */
-export function readAssignment(r: Reader, kwEnd: number): Assignment | null {
+export function readAssignment(r: Reader, kwEnd: number, nameIsSecret?: (nameEnd: number) => boolean): Assignment | null {
   let pos = kwEnd;
   let n = 0;
-  while (n <= NAME_TAIL_MAX && isNameChar(r.at(pos))) {
+  for (;;) {
+    // The character after the name (an operator, a quote, a gap) is never the value either.
+    r.keep(pos + 1);
+    if (n > NAME_TAIL_MAX || !isNameChar(r.at(pos))) break;
     pos++;
     n++;
   }
   if (n > NAME_TAIL_MAX) return null;
   const nameEnd = pos;
+  if (nameIsSecret && !nameIsSecret(nameEnd)) return null;
   const quoted = isQuote(r.at(pos));
   if (quoted) pos++;
+  r.keep(pos);
   if (r.at(pos) === 93 /* ] */) pos++;
-  for (n = 0; n < GAP_MAX && isGap(r.at(pos)); n++) pos++;
+  for (n = 0; n < GAP_MAX && isGap(r.at(pos)); n++) r.keep(++pos);
   const op = r.at(pos);
+  r.keep(pos + 1); // the operator (or a separator before a paired value) is never the value
   if (op === 61 /* = */) {
     const next = r.at(pos + 1);
     if (next === 61 || next === 126 /* ~ */) return null; // a comparison, not an assignment
@@ -146,7 +165,8 @@ export function readAssignment(r: Reader, kwEnd: number): Assignment | null {
   } else {
     return null;
   }
-  for (n = 0; n < GAP_MAX && isGap(r.at(pos)); n++) pos++;
+  r.keep(pos);
+  for (n = 0; n < GAP_MAX && isGap(r.at(pos)); n++) r.keep(++pos);
   const quote = r.at(pos);
   if (isQuote(quote)) return { valueStart: pos + 1, quote, nameEnd };
   // `- name: API_TOKEN` then `value: ...`: the name was itself a value.
@@ -168,6 +188,7 @@ function pairedValue(r: Reader, pos: number, nameEnd: number): Assignment | null
   const from = pos;
   let lines = 0;
   for (;;) {
+    r.keep(pos);
     const c = r.at(pos);
     if (pos - from > PAIR_GAP_MAX) return null;
     if (c === 10) {
@@ -176,6 +197,7 @@ function pairedValue(r: Reader, pos: number, nameEnd: number): Assignment | null
     } else if (c === 13 || isGap(c)) pos++;
     else break;
   }
+  r.keep(pos + 1); // the value starts after a separator, a `>` or the word "value"
   const c = r.at(pos);
   if (c === 44 /* , */ && lines === 0) {
     pos++;
@@ -229,6 +251,7 @@ export function assignmentRule(spec: AssignmentSpec): Rule {
       const assignment = readAssignment(r, kwEnd);
       if (!assignment) return null;
       const { valueStart, quote } = assignment;
+      r.keep(valueStart);
       const stop = readSegments(r, valueStart, spec.value);
       if (stop < 0) return null;
       if (quote >= 0 ? !closesValue(r, stop, quote) : tail(r.at(stop)) || ALNUM(r.at(stop))) return null;

@@ -31,10 +31,14 @@ function urlPassword(id: string, schemes: (scheme: string) => boolean): Rule {
     redactsAfterKeyword: true,
     match(r, kwStart, kwEnd) {
       if (!schemes(readScheme(r, kwStart))) return null;
+      // The user name is not redacted: it is released as it is read.
       let pos = kwEnd;
-      while (pos - kwEnd <= 256 && !USERINFO_STOP(r.at(pos))) pos++;
+      while (pos - kwEnd <= 256 && !USERINFO_STOP(r.at(pos))) r.keep(++pos);
       if (r.at(pos) !== 58 /* : */) return null;
       const start = pos + 1;
+      r.keep(start);
+      // A variable in place of the password (`${DB_PASSWORD}`) is no password.
+      if (r.at(start) === 36 /* $ */) return null;
       for (pos = start; pos - start <= 256 && r.at(pos) !== 64 /* @ */; pos++) {
         const c = r.at(pos);
         if (c === 58 || USERINFO_STOP(c) || c < 0) return null;
@@ -65,7 +69,7 @@ export const webRules: Rule[] = [
     foldCase: true,
     then: [run(B64, 8, 1000), run(charset('='), 0, 2)],
     end: charset('A-Za-z0-9+/='),
-    redactFrom: 0,
+   
     check: decodesToUserAndPassword,
   }),
   tokenRule({
@@ -74,7 +78,7 @@ export const webRules: Rule[] = [
     foldCase: true,
     then: [run(charset('A-Za-z0-9._~+/-'), 20, 4096), run(charset('='), 0, 2)],
     end: charset('A-Za-z0-9._~+/=-'),
-    redactFrom: 0,
+   
     check: (v) => entropy(v) >= 3.5 && /[0-9]/.test(v) && /[A-Za-z]/.test(v) && ALNUM(v.charCodeAt(0)),
   }),
 ];
