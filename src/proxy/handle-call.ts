@@ -13,7 +13,7 @@ import { endFailedSpan } from '../trace/call-span.ts';
 import { GatewayError, errorBody } from '../http/errors.ts';
 import { readBody } from '../http/body.ts';
 import { forwardableRequestHeaders, forwardableResponseHeaders, recordableRequestHeaders } from '../http/headers.ts';
-import { Relay, relayedResponse } from '../stream/relay.ts';
+import { Relay, relayedResponse, type ChunkTransform } from '../stream/relay.ts';
 import { readerStream, type UpstreamTransport } from '../upstream/transport.ts';
 import { rewriteJsonLines } from '../stream/jsonl-lines.ts';
 import { callFacts, parseJsonBody } from './call-facts.ts';
@@ -26,7 +26,8 @@ import { scansPrompts } from '../upstream/switches.ts';
 
 /** The masker as the proxy uses it (src/mask implements it). */
 export interface CallMasker {
-  sse(onFinding: (finding: RedactionFinding) => void): TransformStream<Uint8Array, Uint8Array>;
+  /** One per streamed response: called synchronously on each chunk the relay passes. */
+  sseMasker(onFinding: (finding: RedactionFinding) => void): ChunkTransform;
   message(body: Uint8Array, onFinding: (finding: RedactionFinding) => void): Uint8Array;
   batchResults(body: Uint8Array, onFinding: (finding: RedactionFinding) => void): Uint8Array;
   request(body: unknown, connection: string, action?: 'allow' | 'mask' | 'block'): {
@@ -171,19 +172,19 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
       const response = new Response(readerStream(reply.body), { status: reply.status });
       return maskedMessage(response, masker, onFinding, observer, headers, { idleTimeoutMs: deps.server.idleTimeoutMs, abort, clientSignal: request.signal });
     }
-    // Transforms take Web streams; an untransformed body goes from the upstream reader to the
-    // client with no Web stream in between on a runtime that writes it directly.
-    const source = masker
-      ? readerStream(reply.body).pipeThrough(masker.sse(onFinding)).getReader()
-      : batchResults && ok && maskAnswers && deps.masker
-        ? readerStream(reply.body).pipeThrough(rewriteJsonLines((lines) => deps.masker!.batchResults(lines, noteBatchFinding))).getReader()
-        : reply.body;
+    // The stream masker runs inside the relay as a plain call per chunk, so a masked stream goes
+    // from the upstream reader to the client with no Web stream in between on a runtime that
+    // writes it directly. Batch results (rare, not streamed) keep their Web-stream transform.
+    const source = !masker && batchResults && ok && maskAnswers && deps.masker
+      ? readerStream(reply.body).pipeThrough(rewriteJsonLines((lines) => deps.masker!.batchResults(lines, noteBatchFinding))).getReader()
+      : reply.body;
     const relay = new Relay(source, {
       idleTimeoutMs: deps.server.idleTimeoutMs,
       abortUpstream: abort,
       clientSignal: request.signal,
       sse: isSse,
       observer,
+      transform: masker?.sseMasker(onFinding),
     });
     return relayedResponse(relay, { status: reply.status, headers });
   };
