@@ -2,7 +2,8 @@
 // total time (a function counted once per sample however deep it recurses), as shares of the
 // busy samples (idle and program excluded).
 //
-//   node --import tsx bench/cpu-profile-top.ts <file.cpuprofile> [--top=25] [--match=src/]
+//   node --import tsx bench/cpu-profile-top.ts <file.cpuprofile> [--top=25] [--match=src/] [--skip-s=5]
+//        [--callers=<function>] [--own=<url part>]
 
 import { readFileSync } from 'node:fs';
 
@@ -28,6 +29,15 @@ if (!file) {
 }
 
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+// --skip-s=<seconds>: leave out the first seconds (start-up, module loading, JIT warm-up).
+const skipUs = Number(args.find((a) => a.startsWith('--skip-s='))?.slice(9) ?? 0) * 1e6;
+if (skipUs > 0) {
+  let at = 0;
+  let first = 0;
+  while (first < profile.timeDeltas.length && at + profile.timeDeltas[first]! < skipUs) at += profile.timeDeltas[first++]!;
+  profile.samples = profile.samples.slice(first);
+  profile.timeDeltas = profile.timeDeltas.slice(first);
+}
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
