@@ -186,7 +186,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
       observer,
       transform: masker?.sseMasker(onFinding),
     });
-    return relayedResponse(relay, { status: reply.status, headers });
+    return relayedResponse(relay, { status: reply.status, headers }, request);
   };
 }
 

@@ -210,13 +210,25 @@ export class Relay {
 }
 
 const directBodies = new WeakMap<Response, Relay>();
+const directRequests = new WeakSet<Request>();
+
+/**
+ * Marks a request whose server writes a relayed response itself (pumpTo): its relayed
+ * response then carries no Web stream at all (building one costs tens of microseconds on
+ * Node, for a stream nobody would read).
+ */
+export function servedDirectly(request: Request): void {
+  directRequests.add(request);
+}
 
 /**
  * A response whose body is relayed. Any runtime reads its Web stream; a runtime that can
- * write the bytes itself asks relayOf() for the relay and pumps it instead.
+ * write the bytes itself asks relayOf() for the relay and pumps it instead. For a request its
+ * server marked with servedDirectly(), the response has no body: the server pumps the relay.
  */
-export function relayedResponse(relay: Relay, init: ResponseInit): Response {
-  const response = new Response(relay.stream(), init);
+export function relayedResponse(relay: Relay, init: ResponseInit, request?: Request): Response {
+  const direct = request !== undefined && directRequests.has(request);
+  const response = new Response(direct ? null : relay.stream(), init);
   directBodies.set(response, relay);
   return response;
 }
