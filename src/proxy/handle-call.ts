@@ -12,7 +12,7 @@ import type { Tracer } from '../trace/tracer.ts';
 import { endFailedSpan } from '../trace/call-span.ts';
 import { GatewayError, errorBody } from '../http/errors.ts';
 import { readBody } from '../http/body.ts';
-import { forwardableRequestHeaders, forwardableResponseHeaders, recordableRequestHeaders } from '../http/headers.ts';
+import { forwardableResponseHeaders, requestHeaderViews } from '../http/headers.ts';
 import { Relay, relayedResponse, type ChunkTransform } from '../stream/relay.ts';
 import { readerStream, type UpstreamTransport } from '../upstream/transport.ts';
 import { rewriteJsonLines } from '../stream/jsonl-lines.ts';
@@ -82,6 +82,8 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
     let grant: Grant | undefined;
     let body: Uint8Array = new Uint8Array(0);
     const requestFindings: RedactionFinding[] = [];
+    let headerViews: ReturnType<typeof requestHeaderViews> | undefined;
+    const headersOf = (): ReturnType<typeof requestHeaderViews> => (headerViews ??= requestHeaderViews(request.headers));
     const start = (): ExchangeStart => ({
       id,
       startedAt,
@@ -92,7 +94,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
       ...(modelOf(vertex, json, auditOnly) ?? {}),
       ...(auditOnly ? { bodies: 'omitted' as const } : {}),
       upstream: connection.target,
-      request: { method: request.method, path: call.path, query: call.query, headers: recordableRequestHeaders(request.headers), body: auditOnly ? new Uint8Array(0) : body },
+      request: { method: request.method, path: call.path, query: call.query, headers: headersOf().recordable, body: auditOnly ? new Uint8Array(0) : body },
     });
 
     let json: unknown;
@@ -132,7 +134,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
     for (const finding of requestFindings) recorder?.finding(finding);
 
     const forwardedAt = performance.now();
-    const upstreamHeaders = forwardableRequestHeaders(request.headers);
+    const upstreamHeaders = headersOf().forwardable;
     if (span) upstreamHeaders.set('traceparent', span.traceparent);
     const upstream = await fetchUpstream({
       connection,
