@@ -51,12 +51,14 @@ const self = new Map<string, number>();
 const total = new Map<string, number>();
 let busy = 0;
 let idle = 0;
+let program = 0;
 for (let i = 0; i < profile.samples.length; i++) {
   const node = byId.get(profile.samples[i]!)!;
   const dt = profile.timeDeltas[i] ?? 0;
   const name = node.callFrame.functionName;
   if (name === '(idle)' || name === '(program)') {
-    idle += dt;
+    if (name === '(idle)') idle += dt;
+    else program += dt;
     continue;
   }
   busy += dt;
@@ -82,7 +84,8 @@ for (const [l, us] of self) {
   byFile.set(where, (byFile.get(where) ?? 0) + us);
 }
 
-console.log(`${file}: busy ${(busy / 1e6).toFixed(2)} s, idle/program ${(idle / 1e6).toFixed(2)} s`);
+// (program) is native time outside any JS function (the event loop, the kernel on its behalf): not charged below.
+console.log(`${file}: busy (JS and what it called) ${(busy / 1e6).toFixed(2)} s, (program) ${(program / 1e6).toFixed(2)} s, idle ${(idle / 1e6).toFixed(2)} s`);
 print('top self time (share of busy)', self);
 print('top total time (share of busy)', total);
 print('self time by file (share of busy)', byFile);

@@ -51,7 +51,7 @@ interface Tally {
 
 /** Streams per concurrent slot so each batch carries a few hundred streams at low concurrency. */
 function streamsPerSlot(concurrency: number): number {
-  return Number(option('streams') ?? Math.max(1, Math.round(48 / concurrency)));
+  return Number(option('streams') ?? Math.max(3, Math.round(48 / concurrency)));
 }
 
 async function batch(target: RunningTarget, concurrency: number, body: Buffer, agent: http.Agent): Promise<{ events: number; errors: number; ttfb: number[] }> {
