@@ -157,9 +157,10 @@ export class Relay {
 
   /** The transform could not handle a chunk: nothing it has not checked may reach the client, so the stream ends here. */
   private transformFailed(error: unknown): void {
+    // Ended first: the reader may report its own cancellation at once, and that is not the cause.
+    this.failure('upstream_error', `The gateway could not process the response: ${describe(error)}`);
     this.options.abortUpstream('transform failed');
     this.reader.cancel(error).catch(() => {});
-    this.failure('upstream_error', `The gateway could not process the response: ${describe(error)}`);
   }
 
   private failure(outcome: Outcome, message: string): void {
@@ -195,7 +196,11 @@ export class Relay {
   }
 
   /** Writes the relayed body to a runtime's own writer, waiting whenever the client is slow. */
-  async pumpTo(sink: ByteSink): Promise<void> {
+  pumpTo(sink: ByteSink): Promise<void> {
+    return this.reader.subscribe === undefined ? this.pullTo(sink) : this.pushTo(sink);
+  }
+
+  private async pullTo(sink: ByteSink): Promise<void> {
     for (;;) {
       const chunk = await this.next();
       if (this.cancelled) return;
@@ -206,6 +211,64 @@ export class Relay {
       if (!sink.write(chunk)) await sink.drained();
       if (this.cancelled) return;
     }
+  }
+
+  /**
+   * The same for a body that pushes its chunks: each chunk goes through the transform and out
+   * in the call that delivered it, with no promise per chunk; the upstream is paused while the
+   * client is slow.
+   */
+  private pushTo(sink: ByteSink): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let over = false;
+      let paused = false;
+      const close = (): void => {
+        if (over) return;
+        over = true;
+        if (!this.cancelled) {
+          for (const chunk of this.ready.splice(0)) sink.write(chunk);
+          sink.end();
+        }
+        resolve();
+      };
+      const deliver = (bytes: Uint8Array): void => {
+        if (sink.write(bytes) || paused) return;
+        paused = true;
+        flow.pause();
+        void sink.drained().then(() => {
+          paused = false;
+          if (!this.ended) flow.resume();
+        });
+      };
+      const flow = this.reader.subscribe!({
+        chunk: (bytes) => {
+          if (this.ended) return;
+          this.lastChunkAt = performance.now();
+          const transform = this.options.transform;
+          if (transform === undefined) {
+            this.options.observer.chunk(bytes);
+            deliver(bytes);
+            return;
+          }
+          try {
+            transform.chunk(bytes, this.output);
+          } catch (error) {
+            this.transformFailed(error);
+            close();
+            return;
+          }
+          while (this.ready.length > 0) deliver(this.ready.shift()!);
+        },
+        end: () => {
+          this.completed();
+          close();
+        },
+        error: (error) => {
+          this.readFailed(error);
+          close();
+        },
+      });
+    });
   }
 }
 

@@ -1,19 +1,38 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Relay, type ByteSink, type ChunkTransform, type RelayObserver } from '../../src/stream/relay.ts';
-import type { ChunkReader } from '../../src/upstream/transport.ts';
+import type { ChunkHandlers, ChunkReader } from '../../src/upstream/transport.ts';
 import type { Outcome } from '../../src/record/recorder.ts';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-/** An upstream body the test feeds by hand; it records how often it was read and whether it was cancelled. */
-function manualReader() {
+/**
+ * An upstream body the test feeds by hand; it records how often it was read and whether it was
+ * cancelled. With `push`, it also offers subscribe() (as Node's bodies do) and then delivers
+ * through the handlers, holding items back while paused.
+ */
+function pushOrPull(options: { push?: boolean } = {}) {
   const buffered: Array<{ value?: Uint8Array; done?: true; error?: unknown }> = [];
   let waiting: { resolve: (r: ReadableStreamReadResult<Uint8Array>) => void; reject: (e: unknown) => void } | undefined;
-  const state = { reads: 0, cancelled: undefined as unknown, wasCancelled: false };
+  const state = { reads: 0, cancelled: undefined as unknown, wasCancelled: false, paused: false };
+  let handlers: ChunkHandlers | undefined;
+  let over = false;
   const settle = (): void => {
+    if (handlers !== undefined) {
+      while (!state.paused && !over && buffered.length > 0) {
+        const next = buffered.shift()!;
+        if (next.error !== undefined) {
+          over = true;
+          handlers.error(next.error);
+        } else if (next.done) {
+          over = true;
+          handlers.end();
+        } else handlers.chunk(next.value!);
+      }
+      return;
+    }
     if (!waiting || buffered.length === 0) return;
     const next = buffered.shift()!;
     const { resolve, reject } = waiting;
@@ -33,10 +52,27 @@ function manualReader() {
     async cancel(reason) {
       state.wasCancelled = true;
       state.cancelled = reason;
-      buffered.push({ error: new Error('cancelled') });
+      // A destroyed body fails at once, whatever it still held.
+      buffered.splice(0, buffered.length, { error: new Error('cancelled') });
+      state.paused = false;
       settle();
     },
   };
+  if (options.push) {
+    reader.subscribe = (given) => {
+      handlers = given;
+      settle();
+      return {
+        pause: () => {
+          state.paused = true;
+        },
+        resume: () => {
+          state.paused = false;
+          settle();
+        },
+      };
+    };
+  }
   return {
     reader,
     state,
@@ -126,7 +162,10 @@ function holdingTransform(calls: string[]): ChunkTransform {
   };
 }
 
-for (const end of ['pumpTo', 'stream'] as const) {
+for (const mode of ['pumpTo (pull)', 'pumpTo (push)', 'stream'] as const) {
+  const end = mode === 'stream' ? 'stream' : 'pumpTo';
+  const push = mode === 'pumpTo (push)';
+  const manualReader = (): ReturnType<typeof pushOrPull> => pushOrPull({ push });
   const run = async (relay: Relay, sink = sinkThatTakes()): Promise<string[]> => {
     if (end === 'pumpTo') {
       await relay.pumpTo(sink.sink);
@@ -135,7 +174,7 @@ for (const end of ['pumpTo', 'stream'] as const) {
     return (await readAll(relay.stream())).map(dec);
   };
 
-  test(`${end}: the upstream's chunks reach the client and the observer as the same objects, then the end`, async () => {
+  test(`${mode}: the upstream's chunks reach the client and the observer as the same objects, then the end`, async () => {
     const upstream = manualReader();
     const { observer, seen, ends } = recordingObserver();
     const { relay } = relayOf(upstream.reader, observer);
@@ -157,7 +196,7 @@ for (const end of ['pumpTo', 'stream'] as const) {
     assert.deepEqual(ends, [{ outcome: 'complete', detail: undefined }]);
   });
 
-  test(`${end}: a chunk is passed on before the next one is asked for (no buffering)`, async () => {
+  test(`${mode}: a chunk is passed on before the next one is asked for (no buffering)`, async () => {
     const upstream = manualReader();
     const { observer } = recordingObserver();
     const { relay } = relayOf(upstream.reader, observer, { transform: holdingTransform([]) });
@@ -180,7 +219,7 @@ for (const end of ['pumpTo', 'stream'] as const) {
     upstream.push(enc('one'));
     await tick();
     assert.deepEqual(got, ['ONE']);
-    assert.equal(upstream.state.reads, 2, 'one read done, the next one waiting');
+    if (!push) assert.equal(upstream.state.reads, 2, 'one read done, the next one waiting');
     upstream.push(enc('two'));
     await tick();
     assert.deepEqual(got, ['ONE', 'TWO']);
@@ -188,7 +227,7 @@ for (const end of ['pumpTo', 'stream'] as const) {
     await done;
   });
 
-  test(`${end}: the transform runs on every chunk; what it holds comes with the next chunk or at the end, before the observer hears the end`, async () => {
+  test(`${mode}: the transform runs on every chunk; what it holds comes with the next chunk or at the end, before the observer hears the end`, async () => {
     const upstream = manualReader();
     const { observer, seen, ends } = recordingObserver();
     const calls: string[] = [];
@@ -202,7 +241,7 @@ for (const end of ['pumpTo', 'stream'] as const) {
     assert.deepEqual(ends.map((e) => e.outcome), ['complete']);
   });
 
-  test(`${end}: an upstream failure midway ends an SSE stream with an error event; held text is dropped, never flushed`, async () => {
+  test(`${mode}: an upstream failure midway ends an SSE stream with an error event; held text is dropped, never flushed`, async () => {
     const upstream = manualReader();
     const { observer, seen, ends } = recordingObserver();
     const calls: string[] = [];
@@ -220,7 +259,7 @@ for (const end of ['pumpTo', 'stream'] as const) {
     assert.equal(ends[0]!.outcome, 'upstream_error');
   });
 
-  test(`${end}: a transform that throws ends the stream there: upstream aborted, the unchecked chunk never sent`, async () => {
+  test(`${mode}: a transform that throws ends the stream there: upstream aborted, the unchecked chunk never sent`, async () => {
     const upstream = manualReader();
     const { observer, ends } = recordingObserver();
     const transform: ChunkTransform = {
@@ -244,7 +283,7 @@ for (const end of ['pumpTo', 'stream'] as const) {
     assert.equal(ends[0]!.outcome, 'upstream_error');
   });
 
-  test(`${end}: an upstream that goes quiet is aborted after the idle timeout and the client gets a timeout error event`, async () => {
+  test(`${mode}: an upstream that goes quiet is aborted after the idle timeout and the client gets a timeout error event`, async () => {
     const upstream = manualReader();
     const { observer, ends } = recordingObserver();
     const aborts: string[] = [];
@@ -265,7 +304,7 @@ for (const end of ['pumpTo', 'stream'] as const) {
     assert.equal(ends[0]!.outcome, 'timeout');
   });
 
-  test(`${end}: a non-SSE body that fails midway just ends, with no event appended`, async () => {
+  test(`${mode}: a non-SSE body that fails midway just ends, with no event appended`, async () => {
     const upstream = manualReader();
     const { observer, ends } = recordingObserver();
     const { relay } = relayOf(upstream.reader, observer, { sse: false });
@@ -277,8 +316,22 @@ for (const end of ['pumpTo', 'stream'] as const) {
   });
 }
 
-test('pumpTo: the client leaving aborts the upstream, cancels the reader and stops writing', async () => {
-  const upstream = manualReader();
+test('stream: cancelling the Web stream aborts the upstream and cancels the reader', async () => {
+  const upstream = pushOrPull();
+  const { observer, ends } = recordingObserver();
+  const { relay, aborts } = relayOf(upstream.reader, observer);
+  const reader = relay.stream().getReader();
+  upstream.push(enc('one'));
+  assert.equal(dec((await reader.read()).value!), 'one');
+  await reader.cancel('gone');
+  assert.deepEqual(aborts, ['client went away']);
+  assert.ok(upstream.state.wasCancelled);
+  assert.equal(ends[0]!.outcome, 'client_aborted');
+});
+
+for (const push of [false, true]) {
+  test(`pumpTo (${push ? 'push' : 'pull'}): the client leaving aborts the upstream, cancels the reader and stops writing`, async () => {
+  const upstream = pushOrPull({ push });
   const { observer, ends } = recordingObserver();
   const { relay, aborts } = relayOf(upstream.reader, observer, { transform: holdingTransform([]) });
   const sink = sinkThatTakes();
@@ -295,21 +348,8 @@ test('pumpTo: the client leaving aborts the upstream, cancels the reader and sto
   assert.deepEqual(ends, [{ outcome: 'client_aborted', detail: 'client went away' }]);
 });
 
-test('stream: cancelling the Web stream aborts the upstream and cancels the reader', async () => {
-  const upstream = manualReader();
-  const { observer, ends } = recordingObserver();
-  const { relay, aborts } = relayOf(upstream.reader, observer);
-  const reader = relay.stream().getReader();
-  upstream.push(enc('one'));
-  assert.equal(dec((await reader.read()).value!), 'one');
-  await reader.cancel('gone');
-  assert.deepEqual(aborts, ['client went away']);
-  assert.ok(upstream.state.wasCancelled);
-  assert.equal(ends[0]!.outcome, 'client_aborted');
-});
-
-test('pumpTo: a slow client is waited for before the upstream is read again', async () => {
-  const upstream = manualReader();
+  test(`pumpTo (${push ? 'push' : 'pull'}): a slow client is waited for before the upstream is read again`, async () => {
+  const upstream = pushOrPull({ push });
   const { observer } = recordingObserver();
   const { relay } = relayOf(upstream.reader, observer);
   const sink = sinkThatTakes({ slow: true });
@@ -318,7 +358,8 @@ test('pumpTo: a slow client is waited for before the upstream is read again', as
   upstream.push(enc('two'));
   await tick();
   assert.deepEqual(sink.written.map(dec), ['one']);
-  assert.equal(upstream.state.reads, 1, 'no read while the client has not drained');
+  if (push) assert.ok(upstream.state.paused, 'the upstream is paused while the client has not drained');
+  else assert.equal(upstream.state.reads, 1, 'no read while the client has not drained');
   sink.drain();
   await tick();
   assert.deepEqual(sink.written.map(dec), ['one', 'two']);
@@ -327,3 +368,4 @@ test('pumpTo: a slow client is waited for before the upstream is read again', as
   await done;
   assert.ok(sink.ended());
 });
+}
