@@ -114,6 +114,8 @@ export class Relay {
         this.readFailed(error);
         continue;
       }
+      // A read that was under way when the client left: its chunk goes nowhere.
+      if (this.ended) continue;
       if (result.done) {
         this.completed();
         continue;
