@@ -23,7 +23,7 @@ export function createLogger(options: { level?: LogLevel; write?: (line: string)
 }
 
 /**
- * Lines logged in the same event-loop turn go out in one write: each write to stderr is a
+ * Lines logged before the next timer tick go out in one write: each write to stderr is a
  * system call (a blocking one when stderr is a pipe, as under a container runtime), and with an
  * exchange line per call that was one system call per call. Lines still waiting when the
  * process exits are written then.
