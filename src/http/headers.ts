@@ -43,6 +43,21 @@ export function recordableRequestHeaders(incoming: Headers): Record<string, stri
   return out;
 }
 
+/**
+ * Both of the above from one pass over the caller's headers (on Node, iterating a request's
+ * headers builds and sorts them each time).
+ */
+export function requestHeaderViews(incoming: Headers): { forwardable: Headers; recordable: Record<string, string> } {
+  const forwardable = new Headers();
+  const recordable: Record<string, string> = {};
+  incoming.forEach((value, name) => {
+    if (!isForwardableRequestHeader(name)) return;
+    forwardable.set(name, value);
+    recordable[name] = value;
+  });
+  return { forwardable, recordable };
+}
+
 export function isForwardableResponseHeader(name: string): boolean {
   return (
     name === 'content-type' ||

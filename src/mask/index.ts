@@ -7,7 +7,7 @@ import type { RedactionFinding } from './finding.ts';
 import { maskBatchResults, maskMessageBody } from './message.ts';
 import { type PromptAction, policyFor, scanRequest } from './request.ts';
 import { compileRuleset } from './ruleset.ts';
-import { maskSseStream } from './sse.ts';
+import { SseMasker, maskSseStream } from './sse.ts';
 
 export type { MaskingConfig } from './config.ts';
 export { maskingConfigSchema } from './config.ts';
@@ -19,6 +19,8 @@ export interface Masker {
   readonly enabled: boolean;
   /** One per streamed response: SSE bytes in, SSE bytes out. */
   sse(onFinding: (f: RedactionFinding) => void): TransformStream<Uint8Array, Uint8Array>;
+  /** The same, as plain synchronous calls per chunk (what the relay runs, on every runtime). */
+  sseMasker(onFinding: (f: RedactionFinding) => void): SseChunkMasker;
   /** Non-streaming Messages JSON body; returns the SAME Uint8Array when nothing changed. */
   message(body: Uint8Array, onFinding: (f: RedactionFinding) => void): Uint8Array;
   /** Message batch results (JSONL); returns the SAME Uint8Array when nothing changed. */
@@ -34,11 +36,20 @@ export interface Masker {
   ): { action: PromptAction; findings: RedactionFinding[]; body?: Uint8Array; blockedRule?: string };
 }
 
+/** One streamed response's masker, called chunk by chunk; each call hands what the client gets to `out`. */
+export interface SseChunkMasker {
+  chunk(chunk: Uint8Array, out: { enqueue(chunk: Uint8Array): void }): void;
+  finish(out: { enqueue(chunk: Uint8Array): void }): void;
+}
+
+const passThrough: SseChunkMasker = { chunk: (chunk, out) => out.enqueue(chunk), finish() {} };
+
 export function createMasker(config: MaskingConfig): Masker {
   if (!config.enabled) {
     return {
       enabled: false,
       sse: () => new TransformStream<Uint8Array, Uint8Array>(),
+      sseMasker: () => passThrough,
       message: (body) => body,
       batchResults: (body) => body,
       request: () => ({ action: 'allow', findings: [] }),
@@ -48,6 +59,7 @@ export function createMasker(config: MaskingConfig): Masker {
   return {
     enabled: true,
     sse: (onFinding) => maskSseStream({ ruleset, holdbackCap: config.holdbackCap, onFinding }),
+    sseMasker: (onFinding) => new SseMasker({ ruleset, holdbackCap: config.holdbackCap, onFinding }),
     message: (body, onFinding) => maskMessageBody(ruleset, body, onFinding),
     batchResults: (body, onFinding) => maskBatchResults(ruleset, body, onFinding),
     request: (body, connection, action) => scanRequest(ruleset, body, action ?? policyFor(config.prompts, connection)),

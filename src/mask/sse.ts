@@ -43,6 +43,12 @@ export interface SseMaskerOptions {
   onFinding: (finding: RedactionFinding) => void;
 }
 
+/** Where the masker hands what the client gets: a TransformStream's controller fits, and so does a plain array's push. */
+export interface MaskedOutput {
+  enqueue(chunk: Uint8Array): void;
+}
+
+/** The masker as a Web TransformStream, for consumers of Web streams. */
 export function maskSseStream(options: SseMaskerOptions): TransformStream<Uint8Array, Uint8Array> {
   const masker = new SseMasker(options);
   return new TransformStream<Uint8Array, Uint8Array>({
@@ -51,7 +57,12 @@ export function maskSseStream(options: SseMaskerOptions): TransformStream<Uint8A
   });
 }
 
-class SseMasker {
+/**
+ * The same masker as plain synchronous calls: chunk() for each upstream chunk, finish() when
+ * the upstream ended normally; each hands zero or one chunk to the output. The relay runs it on
+ * the chunks it relays, with no Web stream in between (src/stream/relay.ts).
+ */
+export class SseMasker {
   private carry: Uint8Array | null = null;
   private readonly blocks = new Map<number, Block>();
   private readonly data: DataLocation = { lines: 0, lineStart: 0, start: 0, end: 0 };
@@ -59,7 +70,7 @@ class SseMasker {
 
   constructor(private readonly options: SseMaskerOptions) {}
 
-  chunk(chunk: Uint8Array, controller: TransformStreamDefaultController<Uint8Array>): void {
+  chunk(chunk: Uint8Array, controller: MaskedOutput): void {
     let buf = chunk;
     if (this.carry) {
       buf = assemble([this.carry, chunk]);
@@ -93,7 +104,7 @@ class SseMasker {
   }
 
   /** The stream ended: a last event without its empty line still counts; held text is dropped. */
-  finish(controller: TransformStreamDefaultController<Uint8Array>): void {
+  finish(controller: MaskedOutput): void {
     const rest = this.carry;
     this.carry = null;
     if (rest) {

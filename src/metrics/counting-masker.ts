@@ -9,7 +9,7 @@ export function countingMasker(masker: CallMasker, metrics: GatewayMetrics): Cal
     onFinding(finding);
   };
   return {
-    sse: (onFinding) => masker.sse(counted(onFinding)),
+    sseMasker: (onFinding) => masker.sseMasker(counted(onFinding)),
     message: (body, onFinding) => masker.message(body, counted(onFinding)),
     batchResults: (body, onFinding) => masker.batchResults(body, counted(onFinding)),
     request(body, connection, action) {

@@ -12,8 +12,8 @@ import type { Tracer } from '../trace/tracer.ts';
 import { endFailedSpan } from '../trace/call-span.ts';
 import { GatewayError, errorBody } from '../http/errors.ts';
 import { readBody } from '../http/body.ts';
-import { forwardableRequestHeaders, forwardableResponseHeaders, recordableRequestHeaders } from '../http/headers.ts';
-import { Relay, relayedResponse } from '../stream/relay.ts';
+import { forwardableResponseHeaders, requestHeaderViews } from '../http/headers.ts';
+import { Relay, relayedResponse, type ChunkTransform } from '../stream/relay.ts';
 import { readerStream, type UpstreamTransport } from '../upstream/transport.ts';
 import { rewriteJsonLines } from '../stream/jsonl-lines.ts';
 import { callFacts, parseJsonBody } from './call-facts.ts';
@@ -26,7 +26,8 @@ import { scansPrompts } from '../upstream/switches.ts';
 
 /** The masker as the proxy uses it (src/mask implements it). */
 export interface CallMasker {
-  sse(onFinding: (finding: RedactionFinding) => void): TransformStream<Uint8Array, Uint8Array>;
+  /** One per streamed response: called synchronously on each chunk the relay passes. */
+  sseMasker(onFinding: (finding: RedactionFinding) => void): ChunkTransform;
   message(body: Uint8Array, onFinding: (finding: RedactionFinding) => void): Uint8Array;
   batchResults(body: Uint8Array, onFinding: (finding: RedactionFinding) => void): Uint8Array;
   request(body: unknown, connection: string, action?: 'allow' | 'mask' | 'block'): {
@@ -81,6 +82,8 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
     let grant: Grant | undefined;
     let body: Uint8Array = new Uint8Array(0);
     const requestFindings: RedactionFinding[] = [];
+    let headerViews: ReturnType<typeof requestHeaderViews> | undefined;
+    const headersOf = (): ReturnType<typeof requestHeaderViews> => (headerViews ??= requestHeaderViews(request.headers));
     const start = (): ExchangeStart => ({
       id,
       startedAt,
@@ -91,7 +94,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
       ...(modelOf(vertex, json, auditOnly) ?? {}),
       ...(auditOnly ? { bodies: 'omitted' as const } : {}),
       upstream: connection.target,
-      request: { method: request.method, path: call.path, query: call.query, headers: recordableRequestHeaders(request.headers), body: auditOnly ? new Uint8Array(0) : body },
+      request: { method: request.method, path: call.path, query: call.query, headers: headersOf().recordable, body: auditOnly ? new Uint8Array(0) : body },
     });
 
     let json: unknown;
@@ -131,7 +134,7 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
     for (const finding of requestFindings) recorder?.finding(finding);
 
     const forwardedAt = performance.now();
-    const upstreamHeaders = forwardableRequestHeaders(request.headers);
+    const upstreamHeaders = headersOf().forwardable;
     if (span) upstreamHeaders.set('traceparent', span.traceparent);
     const upstream = await fetchUpstream({
       connection,
@@ -171,21 +174,21 @@ export function createCallHandler(deps: ProxyDeps): (call: Call) => Promise<Resp
       const response = new Response(readerStream(reply.body), { status: reply.status });
       return maskedMessage(response, masker, onFinding, observer, headers, { idleTimeoutMs: deps.server.idleTimeoutMs, abort, clientSignal: request.signal });
     }
-    // Transforms take Web streams; an untransformed body goes from the upstream reader to the
-    // client with no Web stream in between on a runtime that writes it directly.
-    const source = masker
-      ? readerStream(reply.body).pipeThrough(masker.sse(onFinding)).getReader()
-      : batchResults && ok && maskAnswers && deps.masker
-        ? readerStream(reply.body).pipeThrough(rewriteJsonLines((lines) => deps.masker!.batchResults(lines, noteBatchFinding))).getReader()
-        : reply.body;
+    // The stream masker runs inside the relay as a plain call per chunk, so a masked stream goes
+    // from the upstream reader to the client with no Web stream in between on a runtime that
+    // writes it directly. Batch results (rare, not streamed) keep their Web-stream transform.
+    const source = !masker && batchResults && ok && maskAnswers && deps.masker
+      ? readerStream(reply.body).pipeThrough(rewriteJsonLines((lines) => deps.masker!.batchResults(lines, noteBatchFinding))).getReader()
+      : reply.body;
     const relay = new Relay(source, {
       idleTimeoutMs: deps.server.idleTimeoutMs,
       abortUpstream: abort,
       clientSignal: request.signal,
       sse: isSse,
       observer,
+      transform: masker?.sseMasker(onFinding),
     });
-    return relayedResponse(relay, { status: reply.status, headers });
+    return relayedResponse(relay, { status: reply.status, headers }, request);
   };
 }
 

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import type { Gateway } from '../app.ts';
-import { relayOf, type ByteSink } from '../stream/relay.ts';
+import { relayOf, servedDirectly, type ByteSink } from '../stream/relay.ts';
 
 /** @hono/node-server leaves a response alone when it carries this header and no body. */
 const ALREADY_SENT = { status: 200, headers: new Headers({ 'x-hono-already-sent': 'true' }), body: null } as unknown as Response;
@@ -57,6 +57,8 @@ function writeRelayed(response: Response, outgoing: ServerResponse): boolean {
 
 export function gatewayListener(gateway: Gateway): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
   const listener = getRequestListener(async (request, env) => {
+    // Every relayed response of this server is written by writeRelayed, never read as a Web stream.
+    servedDirectly(request);
     const response = await gateway.fetch(request);
     return writeRelayed(response, env.outgoing as ServerResponse) ? ALREADY_SENT : declareChunked(response);
   });

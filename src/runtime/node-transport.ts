@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
-import type { ChunkReader, UpstreamTransport } from '../upstream/transport.ts';
+import type { ChunkHandlers, ChunkReader, UpstreamTransport } from '../upstream/transport.ts';
 
 export interface NodeTransport extends UpstreamTransport {
   /** Closes the pooled connections (at shutdown, once the streams are over). */
@@ -52,13 +52,24 @@ export function nodeTransport(): NodeTransport {
 
 /**
  * A Node readable as a chunk reader, without a Web stream: read() takes what the socket has
- * buffered, or waits for the next 'readable'.
+ * buffered, or waits for the next 'readable'; subscribe() lets the readable flow into the
+ * handlers, one call per chunk, paused while the client is slow.
  */
 export function readerOf(body: Readable): ChunkReader {
   let waiting: { resolve: (r: ReadableStreamReadResult<Uint8Array>) => void; reject: (e: unknown) => void } | undefined;
   let ended = false;
   let failure: unknown;
+  let pulling = false;
+  let handlers: ChunkHandlers | undefined;
+  let told = false;
   const settle = (): void => {
+    if (handlers !== undefined) {
+      if (told || (!ended && failure === undefined)) return;
+      told = true;
+      if (failure !== undefined) handlers.error(failure);
+      else handlers.end();
+      return;
+    }
     if (!waiting) return;
     const { resolve, reject } = waiting;
     if (failure !== undefined) {
@@ -75,13 +86,12 @@ export function readerOf(body: Readable): ChunkReader {
       resolve({ done: true, value: undefined });
     }
   };
-  body.on('readable', settle);
   body.once('end', () => {
     ended = true;
     settle();
   });
   body.once('error', (error) => {
-    failure = error;
+    if (failure === undefined) failure = error;
     settle();
   });
   body.once('close', () => {
@@ -90,6 +100,10 @@ export function readerOf(body: Readable): ChunkReader {
   });
   return {
     read() {
+      if (!pulling) {
+        pulling = true;
+        body.on('readable', settle);
+      }
       if (failure !== undefined) return Promise.reject(failure);
       const chunk = body.read() as Uint8Array | null;
       if (chunk !== null) return Promise.resolve({ done: false, value: chunk });
@@ -97,6 +111,12 @@ export function readerOf(body: Readable): ChunkReader {
       return new Promise((resolve, reject) => {
         waiting = { resolve, reject };
       });
+    },
+    subscribe(given) {
+      handlers = given;
+      body.on('data', (chunk: Uint8Array) => given.chunk(chunk));
+      settle();
+      return { pause: () => body.pause(), resume: () => body.resume() };
     },
     async cancel() {
       body.destroy();

@@ -57,8 +57,15 @@ export class UsageWatcher {
   }
 }
 
+/** One compiled pattern per field, made once (matchAll works on a copy, so sharing is safe). */
+const fieldPatterns = new Map<string, RegExp>();
+
 function lastNumber(text: string, field: string): number {
-  const pattern = new RegExp(`"${field}"\\s*:\\s*(\\d+)`, 'g');
+  let pattern = fieldPatterns.get(field);
+  if (pattern === undefined) {
+    pattern = new RegExp(`"${field}"\\s*:\\s*(\\d+)`, 'g');
+    fieldPatterns.set(field, pattern);
+  }
   let value = 0;
   for (const match of text.matchAll(pattern)) value = Number(match[1]);
   return value;

@@ -10,6 +10,24 @@ export interface ChunkReader {
   read(): Promise<ReadableStreamReadResult<Uint8Array>>;
   /** Stops reading and releases the connection. */
   cancel(reason?: unknown): Promise<void>;
+  /**
+   * Where the runtime's body pushes its chunks (Node's readables): the handlers are called as
+   * chunks come, with no promise per chunk. Used instead of read(), never together with it.
+   */
+  subscribe?(handlers: ChunkHandlers): FlowControl;
+}
+
+export interface ChunkHandlers {
+  chunk(bytes: Uint8Array): void;
+  end(): void;
+  /** The connection failed or the request was aborted; called at most once, and never after end(). */
+  error(error: unknown): void;
+}
+
+/** Holds back the upstream while the client is slow. */
+export interface FlowControl {
+  pause(): void;
+  resume(): void;
 }
 
 export interface UpstreamReply {
