@@ -88,12 +88,19 @@ export class Catalog {
     }
     const fromSegments = await this.ingestSegments(batches, segments);
     // An hour with a batch that could not be read is listed again next time.
-    if (await this.ingestBatches(batches.filter((name) => !fromSegments.has(name)))) this.settle(span, now);
+    const covered = (name: string) => {
+      const { instance, seq } = parseBatchName(name)!;
+      return fromSegments.get(instance)?.has(seq) ?? false;
+    };
+    if (await this.ingestBatches(batches.filter((name) => !covered(name)))) this.settle(span, now);
   }
 
-  /** Reads the segments that describe batches (listed, not yet in the cache); returns the batches they held. */
-  private async ingestSegments(batches: readonly string[], segments: readonly string[]): Promise<Set<string>> {
-    const ingested = new Set<string>();
+  /**
+   * Reads the segments that describe batches (listed, not yet in the cache); returns the batches
+   * they held, as each writer's sequence numbers (a whole store's names would cost 40 MB more).
+   */
+  private async ingestSegments(batches: readonly string[], segments: readonly string[]): Promise<Map<string, Set<number>>> {
+    const ingested = new Map<string, Set<number>>();
     const unknown = new Map<string, number[]>();
     for (const name of batches) {
       const parsed = parseBatchName(name)!;
@@ -118,7 +125,11 @@ export class Catalog {
           return; // A damaged segment only costs speed: the per-batch indexes cover the same batches.
         }
         ingest(indexes, 'segment', [name]);
-        for (const { header } of indexes) ingested.add(header.batch);
+        for (const { header } of indexes) {
+          const seqs = ingested.get(header.instance) ?? new Set<number>();
+          seqs.add(header.seq);
+          ingested.set(header.instance, seqs);
+        }
         this.report({ phase: 'index', done: ++done, total: useful.length });
       }),
     );
