@@ -59,13 +59,16 @@ export function refreshSessionHours(db: Database.Database, from = 0, to = Number
      FROM s JOIN i USING (session)`,
   );
   const done = db.prepare('DELETE FROM dirty_hours WHERE hour = ?');
-  db.transaction(() => {
-    for (const hour of dirty) {
-      clear.run(hour);
-      sum.run({ hour });
-      done.run(hour);
-    }
-  })();
+  // A day of hours a transaction: a whole store's in one held every changed page in memory.
+  for (let i = 0; i < dirty.length; i += 24) {
+    db.transaction(() => {
+      for (const hour of dirty.slice(i, i + 24)) {
+        clear.run(hour);
+        sum.run({ hour });
+        done.run(hour);
+      }
+    })();
+  }
 }
 
 /** Whether a filter asks only for a time range, which the hourly sums can answer. */
