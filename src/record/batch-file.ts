@@ -5,6 +5,7 @@
  */
 import { promisify } from 'node:util';
 import { gunzip as zlibGunzip, gzip as zlibGzip } from 'node:zlib';
+import { concatChunks } from '../stream/concat.ts';
 import { sha256Hex, sha256HexOfParts } from './hash.ts';
 import type { ChainedLine } from './chain.ts';
 
@@ -44,17 +45,6 @@ export const gunzip = async (bytes: Uint8Array): Promise<Uint8Array> => new Uint
 
 const encoder = new TextEncoder();
 
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const part of parts) total += part.byteLength;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
-}
 
 export async function encodeBatch(
   lines: readonly ChainedLine[],
@@ -75,7 +65,7 @@ export async function encodeBatch(
     to: new Date(Math.max(...starts)).toISOString(),
     sha256: sha256HexOfParts(encoded),
   };
-  const bytes = await gzip(concatBytes([encoder.encode(`${JSON.stringify(header)}\n`), ...encoded]));
+  const bytes = await gzip(concatChunks([encoder.encode(`${JSON.stringify(header)}\n`), ...encoded]));
   return { header, bytes, sha256: await sha256Hex(bytes) };
 }
 
