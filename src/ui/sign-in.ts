@@ -7,6 +7,7 @@
  * does. Every request with it is verified again, as if the token came in the header.
  */
 import type { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import type { ViewerEnv } from './access.ts';
@@ -51,7 +52,9 @@ function secondsLeft(token: string): number {
  */
 export function registerSignIn(app: Hono<ViewerEnv>, check: (c: Context, token: string) => Promise<Response | undefined>): void {
   app.get('/sign-in', (c) => c.html(signInPage()));
-  app.post('/sign-in', async (c) => {
+  // Anyone may post here before signing in: the form is read only up to a token's size.
+  const limit = bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.html(signInPage('That is far larger than an ID token.'), 413) });
+  app.post('/sign-in', limit, async (c) => {
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const token = typeof form.token === 'string' ? form.token.trim() : '';
     if (token === '' || token.length > MAX_TOKEN_CHARS || /\s/.test(token)) {

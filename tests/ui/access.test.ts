@@ -148,3 +148,10 @@ test('granted views and refusals are access records with the viewer identity and
   const report = await verifyStore(await openSink(recorded.store));
   assert.deepEqual(report.problems, []);
 });
+
+// Last: the server answers before reading the body and drops that connection.
+test('a sign-in form far larger than a token is refused before it is read', async () => {
+  const response = await fetch(`${viewer.url}/sign-in`, { method: 'POST', body: new URLSearchParams({ token: 'x'.repeat(1024 * 1024) }), redirect: 'manual' });
+  assert.equal(response.status, 413);
+  assert.equal(response.headers.get('set-cookie'), null);
+});
