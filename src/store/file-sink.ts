@@ -44,7 +44,9 @@ async function walk(dir: string, name: string, out: string[], range: ListRange =
     throw error;
   }
   for (const entry of entries) {
-    const child = name === '' ? entry.name : `${name}/${entry.name}`;
+    // Joined, not concatenated: V8 keeps a concatenation as a two-part string, about 30 bytes
+    // more for each of a large store's hundreds of thousands of names.
+    const child = name === '' ? entry.name : [name, entry.name].join('/');
     if (entry.isDirectory()) await walk(join(dir, entry.name), child, out, range);
     else if (!entry.name.startsWith('.tmp-')) out.push(child);
   }
