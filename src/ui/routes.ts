@@ -61,6 +61,7 @@ export function registerPages(app: Hono<ViewerEnv>, reader: AuditReader): void {
     if (!Number.isSafeInteger(from) || from < 0) return c.html(messagePage('Not found', `No part of a session starts at "${c.req.query('from')}".`), 404);
     const session = await loadSession(id, { from, limit: SESSION_PART });
     if (!session) return c.html(missing('session', id), 404);
+    if (session.exchanges.length === 0) return c.html(messagePage('Not found', `Session ${id} has ${session.summary.exchanges} exchanges: none from number ${from + 1}.`, { href: `/s/${encodeURIComponent(id)}`, label: 'Its first part' }), 404);
     const body = session.exchanges.every((e) => e.record.connection === VIEWER_CONNECTION) ? accessSessionPage(session, SESSION_PART) : sessionPage(session, await conversation(session), SESSION_PART);
     return c.html(frame(c, `Session ${shortId(id)}`, body, [{ label: `Session ${shortId(id)}` }]));
   });

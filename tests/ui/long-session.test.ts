@@ -66,4 +66,7 @@ test('the last part ends the session; a part that is not a number is a 404 page'
   assert.ok(!html.includes('>Later<'));
   assert.equal((await get('?from=abc')).status, 404);
   assert.equal((await get('?from=-5')).status, 404);
+  const past = await get(`?from=${TURNS}`);
+  assert.equal(past.status, 404, 'a part past the end is not an empty page');
+  assert.match(past.html, /has 120 exchanges: none from number 121/);
 });
