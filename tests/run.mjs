@@ -2,7 +2,8 @@
 // `npm test`: the type check, every test file under tests/ on Node's test runner, then the smoke suite inside
 // Bun's and Deno's own runners, then one closing line with the totals.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -36,6 +37,10 @@ const lastNumber = (text, pattern) => {
   const all = [...text.matchAll(pattern)];
   return all.length ? Number(all.at(-1)[1]) : 0;
 };
+
+// Commands the tests run keep their audit caches here, not in the user's ~/.cache/scribe.
+const caches = mkdtempSync(join(tmpdir(), 'scribe-test-caches-'));
+process.env.SCRIBE_AUDIT_CACHE_DIR ??= caches;
 
 const files = process.argv.length > 2 ? process.argv.slice(2) : testFiles(join(root, 'tests')).sort();
 const bin = (name) => join(root, 'node_modules/.bin', name);
@@ -75,4 +80,5 @@ for (const result of results) {
   console.log(`${result.label}: ${result.passed} passed, ${result.failed} failed`);
 }
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
+rmSync(caches, { recursive: true, force: true });
 process.exit(failed === 0 && passed > 0 ? 0 : 1);
