@@ -98,9 +98,9 @@ export class IndexCache {
     })();
   }
 
-  /** Brings every hour's per-session sums up to date (after indexing a whole store, say). */
-  refreshSessionHours(): void {
-    refreshSessionHours(this.db);
+  /** Brings the per-session sums of the hours in [from, to) up to date (all hours by default). */
+  refreshSessionHours(range: { from?: number; to?: number } = {}, progress?: (done: number, total: number) => void): void {
+    refreshSessionHours(this.db, range.from, range.to, progress);
   }
 
   /**

@@ -14,6 +14,7 @@ import { IndexCache } from './index-cache.ts';
 import { checkBatches } from './integrity.ts';
 import { RecordReader } from './record-reader.ts';
 import { exchangeSummary, iterateExchanges, queryExchanges, querySessions, type Restriction } from './session-query.ts';
+import { hourlyParts } from './session-hours.ts';
 import { searchText } from './text-search.ts';
 import type { AuditReader, BatchIntegrity, ExchangeFilter, ExchangeSummary, ExchangeView, Page, PageRequest, Progress, SessionPart, SessionSort, SessionSummary, SessionView } from './types.ts';
 
@@ -89,6 +90,9 @@ export class Audit implements AuditReader {
 
   async sessions(filter: ExchangeFilter, page?: PageRequest & { sort?: SessionSort; order?: 'asc' | 'desc' }): Promise<Page<SessionSummary>> {
     const restriction = await this.prepare(filter);
+    // A month's first listing sums hundreds of hours: done here, where progress can be shown.
+    const hourly = restriction ? undefined : hourlyParts(filter);
+    if (hourly) this.cache.refreshSessionHours({ from: hourly.hours[0], to: hourly.hours[1] }, (done, total) => this.options.progress?.({ phase: 'sum', done, total }));
     return querySessions(this.cache.db, filter, page, restriction);
   }
 

@@ -38,7 +38,12 @@ export function markHoursDirty(db: Database.Database, hours: Iterable<number>): 
  * Rebuilds the sums of the hours in [from, to) (all hours by default) that gained exchanges
  * since their last rebuild: a listing of one day after a month was indexed rebuilds that day.
  */
-export function refreshSessionHours(db: Database.Database, from = 0, to = Number.MAX_SAFE_INTEGER): void {
+export function refreshSessionHours(
+  db: Database.Database,
+  from = 0,
+  to = Number.MAX_SAFE_INTEGER,
+  progress?: (done: number, total: number) => void,
+): void {
   const dirty = db.prepare('SELECT hour FROM dirty_hours WHERE hour >= ? AND hour < ?').pluck().all(from, to) as number[];
   if (dirty.length === 0) return;
   const clear = db.prepare('DELETE FROM session_hours WHERE hour = ?');
@@ -68,6 +73,7 @@ export function refreshSessionHours(db: Database.Database, from = 0, to = Number
         done.run(hour);
       }
     })();
+    progress?.(Math.min(i + 24, dirty.length), dirty.length);
   }
 }
 

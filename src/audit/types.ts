@@ -129,7 +129,7 @@ export interface BatchIntegrity {
 }
 
 export interface Progress {
-  phase: 'list' | 'index' | 'read' | 'verify';
+  phase: 'list' | 'index' | 'sum' | 'read' | 'verify';
   done: number;
   total?: number;
 }

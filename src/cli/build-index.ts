@@ -41,7 +41,7 @@ export async function runIndex(argv: string[]): Promise<number> {
     const audit = await openAuditStore(values, progress.report);
     try {
       await audit.update(range);
-      audit.cache.refreshSessionHours();
+      audit.cache.refreshSessionHours({}, (done, total) => progress.report({ phase: 'sum', done, total }));
       progress.done();
       const count = audit.cache.db.prepare('SELECT count(*) FROM exchanges').pluck().get() as number;
       process.stdout.write(`index cache up to date: ${count} exchange(s)\n`);

@@ -8,6 +8,7 @@ import type { Progress } from '../audit/types.ts';
 const words: Record<Progress['phase'], string> = {
   list: 'listing batch files',
   index: 'reading indexes',
+  sum: 'summing sessions by hour',
   read: 'reading batches',
   verify: 'verifying batches',
 };

@@ -146,7 +146,10 @@ test('a listing rebuilds the sums of its own hours only, leaving the others for 
   assert.ok(rebuilt > 0 && rebuilt <= 24, `rebuilt ${rebuilt} hours`);
   const secondDay: [number, number] = [DAY0 + 24 * HOUR, DAY0 + 48 * HOUR - 1];
   assert.deepEqual(listed(cache, ...secondDay), expected(entries, ...secondDay));
-  cache.refreshSessionHours();
+  const reports: [number, number][] = [];
+  cache.refreshSessionHours({}, (done, total) => reports.push([done, total]));
   assert.equal(dirty(), 0);
+  assert.ok(reports.length > 0, 'the rebuild reports its progress');
+  assert.deepEqual(reports.at(-1), [reports.at(-1)![1], reports.at(-1)![1]], 'and ends with all hours done');
   cache.close();
 });
