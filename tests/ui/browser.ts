@@ -2,6 +2,7 @@
  * Debian's Chromium, driven by playwright-core: headless, no sandbox (CI runs as root), nothing
  * fetched from the network, a fresh profile each launch. Never downloads a browser.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,13 @@ export interface Chromium {
   close(): Promise<void>;
 }
 
+/** Where screenshots go: $SCRIBE_UI_SCREENSHOTS, or a temporary directory. */
+export async function screenshotDir(): Promise<string> {
+  return process.env.SCRIBE_UI_SCREENSHOTS ?? mkdtemp(join(tmpdir(), 'scribe-ui-shots-'));
+}
+
 export async function launchChromium(options: { colorScheme?: 'light' | 'dark'; width?: number; height?: number; acceptDownloads?: boolean; extraHTTPHeaders?: Record<string, string> } = {}): Promise<Chromium> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is not installed: apt-get install chromium (.ci/run does)`);
   const profile = await mkdtemp(join(tmpdir(), 'scribe-chromium-'));
   const browser: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

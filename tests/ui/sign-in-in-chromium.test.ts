@@ -5,14 +5,11 @@
  * $SCRIBE_UI_SCREENSHOTS (a temporary directory otherwise).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { PolicyRule } from '../../src/policy/index.ts';
 import { startOidcIssuer, type OidcIssuer } from '../support/oidc-issuer.ts';
-import { CHROMIUM, launchChromium, type Chromium } from './browser.ts';
+import { launchChromium, screenshotDir, type Chromium } from './browser.ts';
 import { recordStore, type RecordedStore } from './recorded-store.ts';
 import { serveViewer, type ServedViewer } from './serve-viewer.ts';
 
@@ -25,12 +22,11 @@ let chromium: Chromium;
 let shots: string;
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is not installed: apt-get install chromium (.ci/run does)`);
   recorded = await recordStore();
   issuer = await startOidcIssuer({ audience: 'scribe-ui' });
   served = await serveViewer({ store: recorded.store, root: recorded.root, instanceId: 'ui-sign-in', identity: { issuers: [{ issuer: issuer.issuer, audience: 'scribe-ui' }] }, policyRules: [auditors] });
   chromium = await launchChromium();
-  shots = process.env.SCRIBE_UI_SCREENSHOTS ?? (await mkdtemp(join(tmpdir(), 'scribe-ui-shots-')));
+  shots = await screenshotDir();
 });
 after(async () => {
   await chromium?.close();

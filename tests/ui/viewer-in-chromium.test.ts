@@ -6,16 +6,14 @@
  * Screenshots of every page go to $SCRIBE_UI_SCREENSHOTS (a temporary directory otherwise).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { openSink } from '../../src/store/sink.ts';
 import { verifyStore } from '../../src/store/verify.ts';
 import { storedRecords } from '../record/store-helpers.ts';
-import { CHROMIUM, launchChromium, type Chromium } from './browser.ts';
+import { launchChromium, screenshotDir, type Chromium } from './browser.ts';
 import { recordStore, type RecordedStore } from './recorded-store.ts';
 import { serveViewer, type ServedViewer } from './serve-viewer.ts';
 
@@ -25,11 +23,10 @@ let chromium: Chromium;
 let shots: string;
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is not installed: apt-get install chromium (.ci/run does)`);
   recorded = await recordStore();
   served = await serveViewer({ store: recorded.store, root: recorded.root });
   chromium = await launchChromium();
-  shots = process.env.SCRIBE_UI_SCREENSHOTS ?? (await mkdtemp(join(tmpdir(), 'scribe-ui-shots-')));
+  shots = await screenshotDir();
 });
 after(async () => {
   await chromium?.close();
