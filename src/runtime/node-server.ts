@@ -21,9 +21,18 @@ function declareChunked(response: Response): Response {
   return response;
 }
 
-function sinkOf(outgoing: ServerResponse): ByteSink {
-  return {
-    write: (bytes) => outgoing.write(bytes),
+interface ResponseSink extends ByteSink {
+  /** Whether anything was written (the head went out with it). */
+  wrote: boolean;
+}
+
+function sinkOf(outgoing: ServerResponse): ResponseSink {
+  const sink: ResponseSink = {
+    wrote: false,
+    write: (bytes) => {
+      sink.wrote = true;
+      return outgoing.write(bytes);
+    },
     drained: () =>
       new Promise<void>((resolve) => {
         const done = (): void => {
@@ -38,6 +47,7 @@ function sinkOf(outgoing: ServerResponse): ByteSink {
       if (!outgoing.destroyed) outgoing.end();
     },
   };
+  return sink;
 }
 
 /** Sends a relayed response: status and headers at once, then the relay's chunks as they come. */
@@ -47,12 +57,19 @@ function writeRelayed(response: Response, outgoing: ServerResponse): boolean {
   const head: string[] = [];
   response.headers.forEach((value, name) => head.push(name, value));
   outgoing.writeHead(response.status, head);
-  outgoing.flushHeaders();
   outgoing.once('close', () => {
     if (!outgoing.writableFinished) relay.cancel('client went away');
   });
-  void relay.pumpTo(sinkOf(outgoing));
+  const sink = sinkOf(outgoing);
+  void relay.pumpTo(sink);
+  // The head goes out with the first chunk, in one write, when that chunk came with the
+  // upstream's headers (as it mostly does); otherwise alone, once this turn of the loop is over.
+  setImmediate(flushHeadIfSilent, outgoing, sink);
   return true;
+}
+
+function flushHeadIfSilent(outgoing: ServerResponse, sink: ResponseSink): void {
+  if (!sink.wrote && !outgoing.writableEnded && !outgoing.destroyed) outgoing.flushHeaders();
 }
 
 export function gatewayListener(gateway: Gateway): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
