@@ -3,6 +3,8 @@
  * reports input tokens in message_start (the first chunks) and the final output tokens in the
  * last message_delta (the last chunks), so only those chunks are kept.
  */
+import { concatChunks } from './concat.ts';
+
 const TAIL_CHUNKS = 4;
 
 export class UsageWatcher {
@@ -11,9 +13,11 @@ export class UsageWatcher {
   /** The last chunks, in a ring: no per-chunk array shuffling on the hot path. */
   private readonly tail: Uint8Array[] = [];
   private tailNext = 0;
+  private read: { head: string; all: string } | undefined;
 
   /** Hot path: keeps a reference, nothing else. */
   chunk(bytes: Uint8Array): void {
+    this.read = undefined;
     if (this.headBytes < 4096) {
       this.head.push(bytes);
       this.headBytes += bytes.byteLength;
@@ -47,13 +51,14 @@ export class UsageWatcher {
     return { input, output, model: /"model"\s*:\s*"([^"\\]{1,100})"/.exec(head)?.[1] ?? '' };
   }
 
+  /** Decoded once, after the end: one decode of the joined chunks, not one per chunk. */
   private texts(): { head: string; all: string } {
+    if (this.read) return this.read;
     const decoder = new TextDecoder();
-    const head = this.head.map((c) => decoder.decode(c)).join('');
-    const ordered = [...this.tail.slice(this.tailNext), ...this.tail.slice(0, this.tailNext)];
-    const tail = ordered.map((c) => decoder.decode(c)).join('');
-    const all = head + tail;
-    return { head, all };
+    const head = decoder.decode(concatChunks(this.head));
+    const tail = decoder.decode(concatChunks([...this.tail.slice(this.tailNext), ...this.tail.slice(0, this.tailNext)]));
+    this.read = { head, all: head + tail };
+    return this.read;
   }
 }
 
