@@ -4,7 +4,7 @@
  * call; under a burst of streams that costs tens of milliseconds before the first byte.
  */
 import type { Readable } from 'node:stream';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import type { ChunkHandlers, ChunkReader, UpstreamTransport } from '../upstream/transport.ts';
 
 export interface NodeTransport extends UpstreamTransport {
@@ -17,9 +17,11 @@ export function nodeTransport(): NodeTransport {
   const agent = new Agent({ keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
   return {
     async send(outgoing) {
+      const { origin, path } = splitUrl(outgoing.url);
       const once = () =>
-        request(outgoing.url, {
-          dispatcher: agent,
+        agent.request({
+          origin,
+          path,
           method: outgoing.method as 'POST',
           headers: outgoing.headers,
           body: outgoing.body ?? null,
@@ -48,6 +50,16 @@ export function nodeTransport(): NodeTransport {
     },
     close: () => agent.close(),
   };
+}
+
+/**
+ * The origin and the path with its query, by position: the gateway built the URL itself, and
+ * undici's top-level request() would parse it into a URL object on every call.
+ */
+export function splitUrl(url: string): { origin: string; path: string } {
+  const pathAt = url.indexOf('/', url.indexOf('//') + 2);
+  if (pathAt < 0) return { origin: url, path: '/' };
+  return { origin: url.slice(0, pathAt), path: url.slice(pathAt) };
 }
 
 /**
