@@ -1,16 +1,5 @@
 import type { CallFacts } from '../policy/policy.ts';
 
-/** The JSON body, when there is one; a malformed body is forwarded as it is, for the upstream to judge. */
-export function parseJsonBody(body: Uint8Array, contentType: string | null): unknown {
-  if (body.byteLength === 0) return undefined;
-  if (contentType !== null && !contentType.includes('json')) return undefined;
-  try {
-    return JSON.parse(new TextDecoder().decode(body));
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * What policy needs to know of each distinct call a request makes. A batch makes many; its
  * requests that share model and max_tokens are one question for policy, so a large batch is

@@ -16,7 +16,8 @@ import { forwardableResponseHeaders, requestHeaderViews } from '../http/headers.
 import { Relay, relayedResponse, type ChunkTransform } from '../stream/relay.ts';
 import { readerStream, type UpstreamTransport } from '../upstream/transport.ts';
 import { rewriteJsonLines } from '../stream/jsonl-lines.ts';
-import { callFacts, parseJsonBody } from './call-facts.ts';
+import { callFacts } from './call-facts.ts';
+import { parseJsonBody } from './json-body.ts';
 import { observeExchange } from './exchange-observer.ts';
 import { maskedMessage } from './masked-message.ts';
 import { fetchUpstream } from './fetch-upstream.ts';
