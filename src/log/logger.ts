@@ -31,13 +31,17 @@ export function createLogger(options: { level?: LogLevel; write?: (line: string)
 let pending: string[] = [];
 let scheduled = false;
 let exitHooked = false;
+// The stream itself where the runtime has one (Node, Bun, Deno): console.error formats its
+// argument and handles group indentation first, about 0.1 ms a write in the gateway's profile.
+const stderr = (globalThis as { process?: { stderr?: { write(text: string): unknown } } }).process?.stderr;
 
 function flush(): void {
   scheduled = false;
   if (pending.length === 0) return;
   const text = pending.join('\n');
   pending = [];
-  console.error(text);
+  if (stderr) stderr.write(`${text}\n`);
+  else console.error(text);
 }
 
 function toStderr(line: string): void {
