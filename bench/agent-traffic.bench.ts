@@ -155,9 +155,11 @@ await target.stop();
 await dispatcher.close();
 upstream.close();
 
-const stored = await storedIds(join(workDir, 'store'));
+const stored = await storedIds(join(workDir, 'store', 'batches'));
 const spooled = await storedIds(join(workDir, 'spool'));
 const missing = [...served].filter((id) => !stored.has(id) && !spooled.has(id));
+const notServed = [...stored, ...spooled].filter((id) => !served.has(id));
+if (notServed.length > 0) progress(`agent traffic: ${notServed.length} record(s) of exchanges the agents did not see answered, e.g. ${notServed[0]}`);
 const maxToBuild = Math.max(0, ...health.map((h) => h.toBuild));
 const result = {
   at: new Date().toISOString(),
@@ -177,6 +179,7 @@ const result = {
   recordsInStore: stored.size,
   recordsLeftInSpool: spooled.size,
   servedButNotStored: missing.length,
+  storedButNotServed: notServed.length,
   gatewayCpuSecondsPerCall: { all: Number((cpu.all / Math.max(1, served.size)).toFixed(5)), mainThread: Number((cpu.main / Math.max(1, served.size)).toFixed(5)) },
   gatewayCpuShare: { all: Number((cpu.all / servingSeconds).toFixed(2)), mainThread: Number((cpu.main / servingSeconds).toFixed(2)) },
   health,
@@ -197,7 +200,7 @@ function mainThreadCpu(pid: number): number {
   }
 }
 
-/** Ids of the records in every batch file under a directory. */
+/** Ids of the records in every batch file under a directory (the spool holds batch files only). */
 async function storedIds(dir: string): Promise<Set<string>> {
   const ids = new Set<string>();
   const files = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
