@@ -91,7 +91,7 @@ class SpoolingRecorder implements ScribeRecorder {
     this.events = {
       built: (id, recorded) => this.built(id, recorded),
       batch: (batch) => this.batchEncoded(batch),
-      died: (reason) => this.builderDied(reason),
+      died: (reason, started) => this.builderDied(reason, started),
       log,
     };
     this.builder = useWorker ? this.startWorker() : new InThreadBuilder(this.pipelineStart(), keys, this.events);
@@ -124,11 +124,15 @@ class SpoolingRecorder implements ScribeRecorder {
     }
   }
 
-  /** Whatever the dead worker held is built again, first and in its order, by a new builder. */
-  private builderDied(reason: string): void {
+  /**
+   * Whatever the dead worker held is built again, first and in its order, by a new builder: a
+   * new worker, or this thread after WORKER_LIVES deaths or when no worker could start at all.
+   */
+  private builderDied(reason: string, started: boolean): void {
     this.workerDeaths++;
-    const thread = this.workerDeaths >= WORKER_LIVES || this.closed;
-    this.log(`recording: ${reason}; rebuilding the ${this.held.size} exchange(s) it held ${thread ? 'on the gateway thread from now on' : 'in a new worker'}`);
+    const thread = !started || this.workerDeaths >= WORKER_LIVES || this.closed;
+    if (!started) this.log(`recording: cannot start a record worker (${reason}); building records on the gateway thread`);
+    else this.log(`recording: ${reason}; rebuilding the ${this.held.size} exchange(s) it held ${thread ? 'on the gateway thread from now on' : 'in a new worker'}`);
     this.replaceBuilder(thread ? new InThreadBuilder(this.pipelineStart(), this.keys, this.events) : this.startWorker());
   }
 

@@ -16,8 +16,11 @@ import type { FromWorker, ToWorker, WorkerSetup } from './worker-messages.ts';
 export interface BuilderEvents {
   built(id: string, recorded: boolean): void;
   batch(batch: EncodedBatch): void;
-  /** The builder stopped on its own (a worker crashed); what it held is to be built again. */
-  died(reason: string): void;
+  /**
+   * The builder stopped on its own (a worker crashed; `started` false: it never got going);
+   * what it held is to be built again.
+   */
+  died(reason: string, started: boolean): void;
   log(message: string): void;
 }
 
@@ -66,10 +69,16 @@ export class InThreadBuilder implements RecordBuilder {
   }
 }
 
+let scriptForTest: URL | undefined;
+/** Tests only: the worker is started from this script instead (one that fails, say). */
+export function useRecordWorkerScriptForTest(url: URL | undefined): void {
+  scriptForTest = url;
+}
+
 /** The worker's entry point: beside this module in the sources, or in the CLI's bundle. */
 function workerScript(): { url: URL; needsTsx: boolean } {
   const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './record-worker.ts' : './record-worker.js', import.meta.url);
+  const url = scriptForTest ?? new URL(fromSource ? './record-worker.ts' : './record-worker.js', import.meta.url);
   const g = globalThis as { Bun?: unknown; Deno?: unknown };
   // Bun and Deno run TypeScript themselves; Node needs tsx's loader in the worker too.
   return { url, needsTsx: fromSource && g.Bun === undefined && g.Deno === undefined };
@@ -88,6 +97,7 @@ export class WorkerBuilder implements RecordBuilder {
   readonly where = 'worker';
   private readonly worker: Worker;
   private dead = false;
+  private ready = false;
   /** Exchanges posted and not yet back in a batch (or reported unrecorded). */
   private readonly holding = new Set<string>();
   private readonly flushes = new Map<number, (done: boolean) => void>();
@@ -115,7 +125,9 @@ export class WorkerBuilder implements RecordBuilder {
 
   private receive(message: FromWorker): void {
     if (this.dead) return;
-    if (message.type === 'built') {
+    if (message.type === 'ready') {
+      this.ready = true;
+    } else if (message.type === 'built') {
       if (!message.recorded) this.holding.delete(message.id);
       this.events.built(message.id, message.recorded);
     } else if (message.type === 'batch') {
@@ -133,7 +145,7 @@ export class WorkerBuilder implements RecordBuilder {
   private die(reason: string): void {
     if (this.dead) return;
     this.end();
-    this.events.died(reason);
+    this.events.died(reason, this.ready);
   }
 
   private end(): void {

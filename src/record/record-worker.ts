@@ -65,3 +65,4 @@ port.on('message', (message: ToWorker) => {
   // One at a time, in the order posted: a parent's record is built before its child's.
   work = work.then(() => handle(message)).catch((error: Error) => log(`recording: record worker: ${error.stack ?? error.message}`));
 });
+post({ type: 'ready' });

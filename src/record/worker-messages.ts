@@ -24,6 +24,8 @@ export type ToWorker =
   | { type: 'crash' };
 
 export type FromWorker =
+  /** Set up and listening: a worker that dies before this could not start at all. */
+  | { type: 'ready' }
   | { type: 'built'; id: string; recorded: boolean }
   | { type: 'batch'; batch: EncodedBatch }
   | { type: 'flushed'; n: number }

@@ -6,7 +6,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createFindingDigester } from '../../src/mask/digest.ts';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createRecorder, type ScribeRecorder } from '../../src/record/index.ts';
+import { useRecordWorkerScriptForTest } from '../../src/record/record-builders.ts';
 import type { ExchangeRecord } from '../../src/record/record.ts';
 import { verifyStore } from '../../src/store/verify.ts';
 import { openSink } from '../../src/store/sink.ts';
@@ -113,5 +117,26 @@ test('the worker and the gateway thread store the same records; the digest key n
     const w = shape(worker[i]!);
     const t = shape(thread[i]!);
     assert.deepEqual({ ...w, body: typeof w.body }, { ...t, body: typeof t.body });
+  }
+});
+
+test('where no worker can start, records are built on the gateway thread, and the log says so once', async () => {
+  const root = await tempDir('worker-none');
+  const script = join(root, 'broken-worker.mjs');
+  await writeFile(script, "throw new Error('this runtime runs no record worker');\n");
+  useRecordWorkerScriptForTest(pathToFileURL(script));
+  try {
+    const config = configFor(root);
+    const logs: string[] = [];
+    const recorder = await createRecorder(config, { log: (m) => logs.push(m) });
+    const sent = playSession(recorder, 'sess-none');
+    await recorder.close();
+    await checkStore(config.store, sent);
+    assert.equal(recorder.stats().builtIn, 'thread');
+    const said = logs.filter((m) => /worker/.test(m));
+    assert.equal(said.length, 1, said.join('\n'));
+    assert.match(said[0]!, /cannot start a record worker .*this runtime runs no record worker.*building records on the gateway thread/);
+  } finally {
+    useRecordWorkerScriptForTest(undefined);
   }
 });
