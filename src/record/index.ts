@@ -144,9 +144,9 @@ class SpoolingRecorder implements ScribeRecorder {
     this.pump();
   }
 
-  /** Tests only: the worker crashes as if it had hit a fatal error. */
-  crashBuilderForTest(): void {
-    this.builder.crashForTest?.();
+  /** Tests only: the worker crashes as if it had hit a fatal error, or hangs. */
+  crashBuilderForTest(how: 'crash' | 'hang' = 'crash'): void {
+    this.builder.crashForTest?.(how);
   }
 
   async recoverJournals(): Promise<void> {

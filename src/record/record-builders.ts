@@ -31,8 +31,8 @@ export interface RecordBuilder {
   flush(): Promise<boolean>;
   /** Stops it, dropping what it holds (the recorder still has it). */
   stop(): Promise<void>;
-  /** Tests only: makes a worker crash. */
-  crashForTest?(): void;
+  /** Tests only: makes a worker crash, or hang. */
+  crashForTest?(how: 'crash' | 'hang'): void;
 }
 
 const yieldToLoop = (): Promise<void> =>
@@ -187,9 +187,9 @@ export class WorkerBuilder implements RecordBuilder {
     await this.worker.terminate();
   }
 
-  crashForTest(): void {
+  crashForTest(how: 'crash' | 'hang'): void {
     this.posting = this.posting.then(() => {
-      if (!this.dead) this.worker.postMessage({ type: 'crash' } satisfies ToWorker);
+      if (!this.dead) this.worker.postMessage({ type: how } satisfies ToWorker);
     });
   }
 }

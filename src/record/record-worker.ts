@@ -82,6 +82,7 @@ async function handle(message: ToWorker): Promise<void> {
 port.on('message', (message: ToWorker) => {
   // Tests only: an uncaught error ends a worker the same way on Node, Bun and Deno.
   if (message.type === 'crash') throw new Error('record worker: crash asked for by a test');
+  if (message.type === 'hang') for (;;);
   // One at a time, in the order posted: a parent's record is built before its child's.
   work = work.then(() => handle(message)).catch((error: Error) => log(`recording: record worker: ${error.stack ?? error.message}`));
 });

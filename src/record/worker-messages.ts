@@ -20,8 +20,9 @@ export type ToWorker =
   /** `digests` maps each finding's original to its keyed digest, computed on the gateway's thread. */
   | { type: 'build'; handed: HandedCapture; digests: [string, string][] }
   | { type: 'flush'; n: number }
-  /** Tests only: the worker exits at once, as if it had crashed. */
-  | { type: 'crash' };
+  /** Tests only: the worker fails at once, as if it had crashed; or hangs, as if stuck in a loop. */
+  | { type: 'crash' }
+  | { type: 'hang' };
 
 export type FromWorker =
   /** Set up and listening: a worker that dies before this could not start at all. */

@@ -19,7 +19,7 @@ import { agentSession, claudeCodeProfile } from './agent-session.ts';
 import { playStream, startOf } from './fixtures.ts';
 import { configFor, storedRecords, tempDir } from './store-helpers.ts';
 
-const crash = (recorder: ScribeRecorder) => (recorder as unknown as { crashBuilderForTest(): void }).crashBuilderForTest();
+const crash = (recorder: ScribeRecorder, how: 'crash' | 'hang' = 'crash') => (recorder as unknown as { crashBuilderForTest(how: string): void }).crashBuilderForTest(how);
 
 /** Plays a 30-turn agent session (one finding on turn 5) and returns what was sent, by id, in order. */
 function playSession(recorder: ScribeRecorder, session: string, during?: (i: number) => void): Map<string, Uint8Array> {
@@ -139,4 +139,23 @@ test('where no worker can start, records are built on the gateway thread, and th
   } finally {
     useRecordWorkerScriptForTest(undefined);
   }
+});
+
+test('a worker stuck on close is abandoned after a grace period: what it held is saved raw, and recorded at the next start', { timeout: 60_000 }, async () => {
+  const root = await tempDir('worker-hang');
+  const config = configFor(root, { closeBuildBudgetMs: 0 });
+  const logs: string[] = [];
+  const first = await createRecorder(config, { log: (m) => logs.push(m) });
+  await first.flush(); // the worker is up
+  crash(first, 'hang');
+  const sent = playSession(first, 'sess-hang');
+  const started = Date.now();
+  await first.close();
+  assert.ok(Date.now() - started >= 4_000, 'close waited for the stuck worker before giving up on it');
+  assert.ok(logs.some((m) => /did not finish in time/.test(m)), logs.join('\n'));
+  assert.ok(logs.some((m) => /saving their captures to the spool/.test(m)), logs.join('\n'));
+  const second = await createRecorder(config, { log: () => {} });
+  await second.flush();
+  await second.close();
+  await checkStore(config.store, sent);
 });
