@@ -59,6 +59,16 @@ yieldToTheGateway();
 const sealer = setup.sealJwk ? await createSealer(setup.sealJwk) : undefined;
 const pipeline = new RecordPipeline(setup.start, { sealer }, sendBatch, log);
 let work: Promise<void> = Promise.resolve();
+/** Messages taken and not yet handled. */
+let waiting = 0;
+/** Builds done and not yet reported: reported together once nothing is waiting (one wake-up for a burst). */
+let built: [string, boolean][] = [];
+
+function reportBuilt(): void {
+  if (built.length === 0) return;
+  post({ type: 'built', results: built });
+  built = [];
+}
 
 async function handle(message: ToWorker): Promise<void> {
   if (message.type === 'build') {
@@ -68,9 +78,10 @@ async function handle(message: ToWorker): Promise<void> {
     try {
       recorded = await pipeline.build(capture, digester);
     } finally {
-      post({ type: 'built', id: capture.start.id, recorded });
+      built.push([capture.start.id, recorded]);
     }
   } else if (message.type === 'flush') {
+    reportBuilt();
     try {
       await pipeline.flush();
     } finally {
@@ -84,6 +95,12 @@ port.on('message', (message: ToWorker) => {
   if (message.type === 'crash') throw new Error('record worker: crash asked for by a test');
   if (message.type === 'hang') for (;;);
   // One at a time, in the order posted: a parent's record is built before its child's.
-  work = work.then(() => handle(message)).catch((error: Error) => log(`recording: record worker: ${error.stack ?? error.message}`));
+  waiting++;
+  work = work
+    .then(() => handle(message))
+    .catch((error: Error) => log(`recording: record worker: ${error.stack ?? error.message}`))
+    .finally(() => {
+      if (--waiting === 0) reportBuilt();
+    });
 });
 post({ type: 'ready' });
