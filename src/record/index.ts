@@ -35,7 +35,7 @@ const DEGRADED_FOR_MS = 60_000;
  * Exchanges handed to the worker and not yet built: a few, so it is never idle, but never the
  * backlog, which stays here to be saved raw if the gateway stops before it is built.
  */
-const WORKER_WINDOW = 8;
+const WORKER_WINDOW = 4;
 /** After this many worker deaths, records are built on this thread. */
 const WORKER_LIVES = 3;
 /** On close, how long the builder may take past the build budget before it is abandoned. */

@@ -128,10 +128,8 @@ export class WorkerBuilder implements RecordBuilder {
     if (message.type === 'ready') {
       this.ready = true;
     } else if (message.type === 'built') {
-      for (const [id, recorded] of message.results) {
-        if (!recorded) this.holding.delete(id);
-        this.events.built(id, recorded);
-      }
+      if (!message.recorded) this.holding.delete(message.id);
+      this.events.built(message.id, message.recorded);
     } else if (message.type === 'batch') {
       for (const id of message.batch.ids) this.holding.delete(id);
       this.events.batch(message.batch);

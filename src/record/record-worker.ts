@@ -59,16 +59,6 @@ yieldToTheGateway();
 const sealer = setup.sealJwk ? await createSealer(setup.sealJwk) : undefined;
 const pipeline = new RecordPipeline(setup.start, { sealer }, sendBatch, log);
 let work: Promise<void> = Promise.resolve();
-/** Messages taken and not yet handled. */
-let waiting = 0;
-/** Builds done and not yet reported: reported together once nothing is waiting (one wake-up for a burst). */
-let built: [string, boolean][] = [];
-
-function reportBuilt(): void {
-  if (built.length === 0) return;
-  post({ type: 'built', results: built });
-  built = [];
-}
 
 async function handle(message: ToWorker): Promise<void> {
   if (message.type === 'build') {
@@ -78,10 +68,9 @@ async function handle(message: ToWorker): Promise<void> {
     try {
       recorded = await pipeline.build(capture, digester);
     } finally {
-      built.push([capture.start.id, recorded]);
+      post({ type: 'built', id: capture.start.id, recorded });
     }
   } else if (message.type === 'flush') {
-    reportBuilt();
     try {
       await pipeline.flush();
     } finally {
@@ -95,12 +84,6 @@ port.on('message', (message: ToWorker) => {
   if (message.type === 'crash') throw new Error('record worker: crash asked for by a test');
   if (message.type === 'hang') for (;;);
   // One at a time, in the order posted: a parent's record is built before its child's.
-  waiting++;
-  work = work
-    .then(() => handle(message))
-    .catch((error: Error) => log(`recording: record worker: ${error.stack ?? error.message}`))
-    .finally(() => {
-      if (--waiting === 0) reportBuilt();
-    });
+  work = work.then(() => handle(message)).catch((error: Error) => log(`recording: record worker: ${error.stack ?? error.message}`));
 });
 post({ type: 'ready' });

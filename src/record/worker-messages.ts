@@ -27,8 +27,7 @@ export type ToWorker =
 export type FromWorker =
   /** Set up and listening: a worker that dies before this could not start at all. */
   | { type: 'ready' }
-  /** Exchanges built since the last report, in order: [id, recorded]. */
-  | { type: 'built'; results: [string, boolean][] }
+  | { type: 'built'; id: string; recorded: boolean }
   | { type: 'batch'; batch: EncodedBatch }
   | { type: 'flushed'; n: number }
   | { type: 'log'; message: string };
