@@ -5,14 +5,14 @@
 //   node --import tsx bench/node-cpu.bench.ts [--levels=1,64] [--rounds=6] [--streams=<per slot>]
 //        [--targets=node-floor,scribe-node-on] [--baseline=<checkout>] [--cpu-prof=<dir>]
 //
-// --baseline adds scribe-node-on from another checkout (e.g. an export of main with a
+// --baseline adds each chosen Scribe target (or scribe-node-on) from another checkout (e.g. an export of main with a
 // node_modules link). --cpu-prof makes the Scribe targets write a V8 profile when they stop
 // (read it with bench/cpu-profile-top.ts). Paced streams as in the short run (20 ms to first
 // byte, 15 ms between deltas, 8 KiB request), the same token-bearing callers, masking and
 // recording on for scribe-node-on.
 
 import http from 'node:http';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,12 +38,16 @@ const scenario = { ...realisticScenario, thinkingDeltas: 4, textDeltas: 14, tool
 function definitions(): TargetDefinition[] {
   const all = [nodeFloorTarget, scribeTarget('node', 'off'), scribeTarget('node', 'record'), scribeTarget('node', 'on')];
   const chosen = all.filter((t) => wanted.includes(t.id));
-  if (baseline) chosen.push(scribeTarget('node', 'on', baseline));
+  // The baseline checkout runs each Scribe target chosen (scribe-node-on when none is).
+  const features = (['off', 'record', 'on'] as const).filter((f) => wanted.includes(`scribe-node-${f}`));
+  if (baseline) for (const f of features.length > 0 ? features : (['on'] as const)) chosen.push(scribeTarget('node', f, baseline));
   return chosen;
 }
 
 interface Tally {
   cpu: number[];
+  /** CPU of the gateway's main thread alone (where requests are served). */
+  main: number[];
   events: number[];
   ttfb: number[];
   errors: number;
@@ -73,6 +77,15 @@ async function batch(target: RunningTarget, concurrency: number, body: Buffer, a
     }),
   );
   return { events, errors, ttfb };
+}
+
+/** CPU seconds of a process's main thread (its task with the process's own id). */
+function mainThreadSeconds(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e9;
+  } catch {
+    return NaN;
+  }
 }
 
 const median = (xs: number[]): number => {
@@ -115,11 +128,14 @@ async function main(): Promise<void> {
       for (const t of order) {
         const pids = processTree(t.running.pid!);
         const before = cpuSeconds(pids);
+        const mainBefore = mainThreadSeconds(t.running.pid!);
         const run = await batch(t.running, concurrency, body, agents.get(t.id)!);
         const used = cpuSeconds(pids) - before;
+        const mainUsed = mainThreadSeconds(t.running.pid!) - mainBefore;
         const key = `${t.id}@${concurrency}`;
-        const tally = results.get(key) ?? { cpu: [], events: [], ttfb: [], errors: 0 };
+        const tally = results.get(key) ?? { cpu: [], main: [], events: [], ttfb: [], errors: 0 };
         tally.cpu.push(used);
+        tally.main.push(mainUsed);
         tally.events.push(run.events);
         tally.ttfb.push(...run.ttfb);
         tally.errors += run.errors;
@@ -134,15 +150,16 @@ async function main(): Promise<void> {
 
   console.log(`Node CPU per 1k events, ${rounds} alternated rounds per level, ${new Date().toISOString()}, load average during the run: ${loads.join(' | ')}`);
   console.log('');
-  console.log('| target | concurrency | CPU ms / 1k events (all rounds) | per-round median | per-round min | client TTFB p50 ms | events | errors |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| target | concurrency | CPU ms / 1k events (all rounds) | per-round median | per-round min | main thread CPU ms / 1k events | main thread µs / stream | client TTFB p50 ms | events | errors |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const concurrency of levels) {
     for (const t of targets) {
       const r = results.get(`${t.id}@${concurrency}`)!;
       const totalEvents = r.events.reduce((a, b) => a + b, 0);
       const totalCpu = r.cpu.reduce((a, b) => a + b, 0);
       const perRound = r.cpu.map((c, i) => (c / r.events[i]!) * 1e6);
-      console.log(`| ${t.id} | ${concurrency} | ${((totalCpu / totalEvents) * 1e6).toFixed(0)} | ${median(perRound).toFixed(0)} | ${Math.min(...perRound).toFixed(0)} | ${median(r.ttfb).toFixed(2)} | ${totalEvents} | ${r.errors} |`);
+      const totalMain = r.main.reduce((a, b) => a + b, 0);
+      console.log(`| ${t.id} | ${concurrency} | ${((totalCpu / totalEvents) * 1e6).toFixed(0)} | ${median(perRound).toFixed(0)} | ${Math.min(...perRound).toFixed(0)} | ${((totalMain / totalEvents) * 1e6).toFixed(0)} | ${((totalMain / r.ttfb.length) * 1e6).toFixed(0)} | ${median(r.ttfb).toFixed(2)} | ${totalEvents} | ${r.errors} |`);
     }
   }
 }

@@ -16,7 +16,7 @@ export function allTargets(): TargetDefinition[] {
     scribeTarget('node', 'off'),
     scribeTarget('node', 'record'),
     scribeTarget('node', 'on'),
-    ...(baseline ? [scribeTarget('node', 'off', baseline), scribeTarget('node', 'on', baseline)] : []),
+    ...(baseline ? [scribeTarget('node', 'off', baseline), scribeTarget('node', 'record', baseline), scribeTarget('node', 'on', baseline)] : []),
     scribeTarget('bun', 'off'),
     scribeTarget('bun', 'on'),
     scribeTarget('deno', 'off'),

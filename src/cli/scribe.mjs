@@ -5,7 +5,7 @@
 // run, which an auditor's quick questions would otherwise pay every time. Where the cache
 // cannot be written (a read-only install), and for `ui`, whose assets are found relative to
 // its own source files, tsx runs the sources directly.
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -29,6 +29,8 @@ function sourceStamp() {
   };
   walk(src);
   hash.update(process.version);
+  // This file decides what the bundle holds (its entry points): a change to it makes a new one too.
+  hash.update(readFileSync(fileURLToPath(import.meta.url)));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -39,7 +41,8 @@ async function compiled() {
   const { buildSync } = await import('esbuild');
   const temp = `${target}.tmp-${process.pid}`;
   mkdirSync(cache, { recursive: true });
-  buildSync({ entryPoints: [join(here, 'main.ts')], bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', outdir: temp, logLevel: 'silent' });
+  // The record worker is an entry point of its own: the recorder starts it beside the chunk it is in.
+  buildSync({ entryPoints: { main: join(here, 'main.ts'), 'record-worker': join(src, 'record', 'record-worker.ts') }, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', outdir: temp, logLevel: 'silent' });
   try {
     renameSync(temp, target);
   } catch {

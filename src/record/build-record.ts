@@ -9,7 +9,7 @@ import type { Sealer } from '../seal/sealer.ts';
 import { decodeJsonBody, encodeBody, type EncodedBody } from './body-form.ts';
 import { prefixHashes } from './canonical.ts';
 import type { RecoveredFinding } from './inflight.ts';
-import type { ExchangeCapture } from './exchange-capture.ts';
+import type { CapturedExchange } from './exchange-capture.ts';
 import { conversationOf } from './history-delta.ts';
 import { RECORD_VERSION, type AssembledMessage, type ExchangeRecord, type RecordedFinding, type RecordedResponse } from './record.ts';
 import type { Outcome } from './recorder.ts';
@@ -55,7 +55,7 @@ function concat(chunks: readonly { bytes: Uint8Array }[]): Uint8Array {
   return out;
 }
 
-function buildResponse(capture: ExchangeCapture): Promise<RecordedResponse | null> | RecordedResponse | null {
+function buildResponse(capture: CapturedExchange): Promise<RecordedResponse | null> | RecordedResponse | null {
   if (capture.status === undefined) return null;
   const headers = safeHeaders(capture.headers ?? []);
   const contentType = headers['content-type'] ?? '';
@@ -78,13 +78,13 @@ function buildResponse(capture: ExchangeCapture): Promise<RecordedResponse | nul
 }
 
 /** A minimal audit line's response: status and headers, no body and no stream. */
-function bodilessResponse(capture: ExchangeCapture): RecordedResponse | null {
+function bodilessResponse(capture: CapturedExchange): RecordedResponse | null {
   if (capture.status === undefined) return null;
   return { status: capture.status, headers: safeHeaders(capture.headers ?? []), message: null };
 }
 
 /** Refines the gateway's verdict with what the response shows (an HTTP or mid-stream error). */
-function finalOutcome(capture: ExchangeCapture, response: RecordedResponse | null): { status: Outcome; detail?: string } {
+function finalOutcome(capture: CapturedExchange, response: RecordedResponse | null): { status: Outcome; detail?: string } {
   const status = capture.outcome ?? 'complete';
   const detail = capture.detail;
   if (status === 'complete' && response?.error !== undefined) {
@@ -115,7 +115,7 @@ function recoveredDigest(finding: RecoveredFinding, digester: FindingDigester | 
   return finding.digest && digester ? { hmac: finding.digest, dk: digester.keyId } : {};
 }
 
-async function recordFindings(capture: ExchangeCapture, sealer: Sealer | undefined, digester: FindingDigester | undefined): Promise<RecordedFinding[]> {
+async function recordFindings(capture: CapturedExchange, sealer: Sealer | undefined, digester: FindingDigester | undefined): Promise<RecordedFinding[]> {
   return Promise.all(
     capture.findings.map(async (f) => ({
       rule: f.rule,
@@ -133,7 +133,7 @@ async function recordFindings(capture: ExchangeCapture, sealer: Sealer | undefin
   );
 }
 
-function recordedIdentity(capture: ExchangeCapture): ExchangeRecord['identity'] {
+function recordedIdentity(capture: CapturedExchange): ExchangeRecord['identity'] {
   const identity = capture.start.identity;
   if (!identity) return null;
   const claims = Object.fromEntries(Object.entries(identity.claims).filter(([key]) => !tokenClaims.has(key)));
@@ -147,7 +147,7 @@ function recordedIdentity(capture: ExchangeCapture): ExchangeRecord['identity'] 
 }
 
 /** Builds the record and teaches the thread index about the exchange. */
-export async function buildRecord(capture: ExchangeCapture, context: BuildContext): Promise<UnchainedRecord> {
+export async function buildRecord(capture: CapturedExchange, context: BuildContext): Promise<UnchainedRecord> {
   const { start } = capture;
   const requestHeaders = safeHeaders(Object.entries(start.request.headers));
   const identityKey = start.identity ? `${start.identity.issuer}\n${start.identity.subject}` : undefined;

@@ -8,7 +8,21 @@ import type { ExchangeRecorder, ExchangeStart, Outcome } from './recorder.ts';
 import type { JournaledCapture } from './inflight.ts';
 import type { TimedChunk } from './sse-assembler.ts';
 
-export class ExchangeCapture implements ExchangeRecorder {
+/** What a record is built from: an ended exchange's data, on this thread or copied to the builder's. */
+export interface CapturedExchange {
+  readonly start: ExchangeStart;
+  readonly chunks: readonly TimedChunk[];
+  readonly findings: readonly RedactionFinding[];
+  readonly status: number | undefined;
+  readonly headers: Iterable<[string, string]> | undefined;
+  readonly responseMs: number | undefined;
+  readonly outcome: Outcome | undefined;
+  readonly detail: string | undefined;
+  readonly counted: Record<string, number> | undefined;
+  readonly endMs: number;
+}
+
+export class ExchangeCapture implements ExchangeRecorder, CapturedExchange {
   readonly chunks: TimedChunk[] = [];
   readonly findings: RedactionFinding[] = [];
   status: number | undefined;

@@ -26,6 +26,7 @@ export async function createSealer(publicJwk: JWK): Promise<Sealer> {
   const keyId = publicJwk.kid ?? (await calculateJwkThumbprint(publicJwk));
   return {
     keyId,
+    publicJwk,
     async seal(plaintext: string): Promise<string> {
       return new CompactEncrypt(encoder.encode(plaintext))
         .setProtectedHeader({ alg, enc: CONTENT_ENCRYPTION, kid: keyId })

@@ -83,7 +83,9 @@ test('with no time to build at all, the served exchanges are saved raw and recor
   await writeFile(config, 'recording:\n  closeBuildBudgetMs: 0\n');
   await first.stop('SIGKILL');
   const dirs = { SCRIBE_DATA_DIR: first.dataDir, SCRIBE_STORE: `file:${join(first.dataDir, 'sessions')}`, SCRIBE_SPOOL_DIR: join(first.dataDir, 'spool') };
-  const hurried = await spawnGateway('node', { SCRIBE_UPSTREAM_URL: upstream.url, ANTHROPIC_API_KEY: upstream.apiKey, SCRIBE_CONFIG: config, ...dirs });
+  // Records built on the gateway's thread: the record worker keeps up with 40 exchanges, and this
+  // test needs a backlog at SIGTERM (tests/record/recorder-shutdown.test.ts covers the worker's).
+  const hurried = await spawnGateway('node', { SCRIBE_UPSTREAM_URL: upstream.url, ANTHROPIC_API_KEY: upstream.apiKey, SCRIBE_CONFIG: config, SCRIBE_RECORD_WORKER: '0', ...dirs });
   try {
     const token = (await runScribe(['dev-token'], { SCRIBE_DATA_DIR: first.dataDir })).stdout.trim();
     const served: string[] = [];

@@ -12,6 +12,9 @@ import { defineConfig } from '../../src/config/load.ts';
 import { createAuthenticator } from '../../src/identity/index.ts';
 import { createPolicy } from '../../src/policy/index.ts';
 import { noRecorder } from '../../src/record/recorder.ts';
+import { createRecorder, recordingConfigSchema } from '../../src/record/index.ts';
+import { readRecords } from '../../src/store/reader.ts';
+import { openSink } from '../../src/store/sink.ts';
 import { anthropicConnection } from '../../src/upstream/anthropic.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { startUpstream } from '../support/upstream.ts';
@@ -52,6 +55,32 @@ test('a streamed call passes through the gateway core byte for byte', async () =
     assert.equal((await rejected.json()).error.type, 'authentication_error');
   } finally {
     await upstream.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('records are built in a worker thread, and a worker that dies has its exchanges rebuilt', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'scribe-smoke-worker-'));
+  try {
+    const config = recordingConfigSchema.parse({ store: `file:${join(dataDir, 'store')}`, spoolDir: join(dataDir, 'spool'), batchMaxAgeMs: 20 });
+    const recorder = await createRecorder(config, { log: () => {} });
+    assert.equal(recorder.stats().builtIn, 'worker');
+    const body = new TextEncoder().encode(JSON.stringify({ model: 'claude-sonnet-5-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }));
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const id = `smoke-worker-${i}`;
+      ids.push(id);
+      const exchange = recorder.begin({ id, startedAt: Date.now(), connection: 'default', upstream: 'http://upstream.test', request: { method: 'POST', path: '/v1/messages', query: '', headers: {}, body } });
+      exchange.response(200, new Headers({ 'content-type': 'application/json' }));
+      exchange.chunk(new TextEncoder().encode(`{"type":"message","content":[{"type":"text","text":"answer ${i}"}]}`));
+      exchange.end('complete');
+      if (i === 2) (recorder as unknown as { crashBuilderForTest(): void }).crashBuilderForTest();
+    }
+    await recorder.close();
+    const records = await readRecords(await openSink(config.store));
+    assert.deepEqual(records.map((r) => r.id).sort(), ids);
+    assert.deepEqual(records.map((r) => r.chain.seq).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5]);
+  } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
 });
