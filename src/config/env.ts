@@ -42,6 +42,8 @@ export function applyEnvironment(raw: RawConfig, env: Record<string, string | un
   if (env.SCRIBE_SIGNING_KEY) recording.signingKey = env.SCRIBE_SIGNING_KEY;
   const recordingSwitch = onOff('SCRIBE_RECORDING', env.SCRIBE_RECORDING, problems);
   if (recordingSwitch !== undefined) recording.enabled = recordingSwitch;
+  const workerSwitch = onOff('SCRIBE_RECORD_WORKER', env.SCRIBE_RECORD_WORKER, problems);
+  if (workerSwitch !== undefined) recording.buildIn = workerSwitch ? 'worker' : 'thread';
 
   // The URL may carry a password: it goes into the config and nowhere else (never logged).
   if (env.SCRIBE_REDIS_URL) {

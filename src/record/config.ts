@@ -29,6 +29,8 @@ export const recordingConfigSchema = z
     checkpointIntervalMs: z.number().int().positive().default(60_000),
     /** How long close() keeps building records; exchanges still waiting then are saved raw, built at the next start. */
     closeBuildBudgetMs: z.number().int().nonnegative().default(2_000),
+    /** Where records are built: a worker thread, off the serving thread (SCRIBE_RECORD_WORKER=off: the serving thread). */
+    buildIn: z.enum(['worker', 'thread']).default('worker'),
   })
   .default({
     enabled: true,
@@ -44,6 +46,7 @@ export const recordingConfigSchema = z
     closeUploadTimeoutMs: 5_000,
     checkpointIntervalMs: 60_000,
     closeBuildBudgetMs: 2_000,
+    buildIn: 'worker',
   });
 
 export type RecordingConfig = z.infer<typeof recordingConfigSchema>;

@@ -355,7 +355,7 @@ export async function createRecorder(config: RecordingConfig, options: RecorderO
   const pending = spool.pending().length;
   if (pending > 0) log(`recording: draining ${pending} spooled batch(es) to ${sink.url}`);
   const keys = { sealer: options.sealer, digester: options.digester };
-  const recorder = new SpoolingRecorder(config, spool, new InflightJournal(config.spoolDir), uploader, log, keys, checkpoints, starts, workerWanted(options));
+  const recorder = new SpoolingRecorder(config, spool, new InflightJournal(config.spoolDir), uploader, log, keys, checkpoints, starts, workerWanted(options, config));
   // Before any upload: recovery must see every spooled record to avoid recording one twice.
   await recorder.recoverJournals();
   uploader.kick();

@@ -17,10 +17,7 @@ export interface RecorderOptions {
   signingKey?: SigningKey;
   /** Where each checkpoint is logged; by default `log`. */
   publishCheckpoint?: (checkpoint: { name: string; jws: string }) => void;
-  /**
-   * Where records are built: in a worker thread (the default), or on the gateway's thread.
-   * SCRIBE_RECORD_WORKER=0 in the environment asks for the thread.
-   */
+  /** Where records are built, when not as the config says (`recording.buildIn`). */
   buildIn?: 'worker' | 'thread';
 }
 
@@ -52,8 +49,7 @@ export interface ScribeRecorder extends Recorder {
   stats(): RecorderStats;
 }
 
-/** Whether records are built in a worker: by default yes; SCRIBE_RECORD_WORKER=0 says no. */
-export function workerWanted(options: RecorderOptions): boolean {
-  if (options.buildIn) return options.buildIn === 'worker';
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.SCRIBE_RECORD_WORKER !== '0';
+/** Whether records are built in a worker: the options' choice, else the config's (a worker by default). */
+export function workerWanted(options: RecorderOptions, config: { buildIn?: 'worker' | 'thread' }): boolean {
+  return (options.buildIn ?? config.buildIn ?? 'worker') === 'worker';
 }

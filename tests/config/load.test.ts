@@ -21,6 +21,7 @@ test('with nothing set, the embedded defaults of the contract apply', async () =
   assert.equal(config.recording.store, 'file:./data/sessions');
   assert.equal(config.recording.spoolDir, './data/spool');
   assert.equal(config.masking.enabled, true);
+  assert.equal(config.recording.buildIn, 'worker');
   assert.deepEqual(config.identity.issuers, []);
 });
 
@@ -29,7 +30,7 @@ test('the contract variables set their keys', async () => {
     PORT: '9001', SCRIBE_HOST: '0.0.0.0', SCRIBE_UPSTREAM_URL: 'http://127.0.0.1:1', ANTHROPIC_API_KEY: 'sk-ant-x',
     SCRIBE_OIDC_ISSUER: 'https://issuer.example', SCRIBE_OIDC_AUDIENCE: 'a,b', SCRIBE_OIDC_JWKS_URI: 'https://issuer.example/keys',
     SCRIBE_STORE: 'gs://bucket/prefix', SCRIBE_GCS_ENDPOINT: 'http://127.0.0.1:4443', SCRIBE_SPOOL_DIR: '/tmp/spool',
-    SCRIBE_MASKING: 'off', SCRIBE_SEAL_KEY: '/keys/seal.jwk',
+    SCRIBE_MASKING: 'off', SCRIBE_SEAL_KEY: '/keys/seal.jwk', SCRIBE_RECORD_WORKER: 'off',
   });
   assert.equal(config.server.port, 9001);
   assert.equal(config.server.host, '0.0.0.0');
@@ -45,6 +46,7 @@ test('the contract variables set their keys', async () => {
   assert.equal(config.recording.spoolDir, '/tmp/spool');
   assert.equal(config.recording.sealKey, '/keys/seal.jwk');
   assert.equal(config.masking.enabled, false);
+  assert.equal(config.recording.buildIn, 'thread');
 });
 
 test('the environment wins over the config file where both speak', async () => {
@@ -71,6 +73,7 @@ test('an issuer without an audience, a bad port and a bad switch are refused', a
   await assert.rejects(loadConfig({ SCRIBE_OIDC_ISSUER: 'https://i.example' }), /SCRIBE_OIDC_AUDIENCE: required/);
   await assert.rejects(loadConfig({ PORT: 'http' }), /PORT: expected a port number/);
   await assert.rejects(loadConfig({ SCRIBE_MASKING: 'maybe' }), /SCRIBE_MASKING: expected "on" or "off"/);
+  await assert.rejects(loadConfig({ SCRIBE_RECORD_WORKER: 'yes' }), /SCRIBE_RECORD_WORKER: expected "on" or "off"/);
   await assert.rejects(loadConfig({ SCRIBE_STORE: 's3://nope' }), /recording\.store: must start with file: or gs:\/\//);
 });
 
