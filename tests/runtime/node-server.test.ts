@@ -1,12 +1,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
-import { connect } from 'node:net';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { startCoreHarness, type CoreHarness } from '../support/core-gateway.ts';
 import { anthropicConnection } from '../../src/upstream/anthropic.ts';
 import { portablePath } from '../support/serve.ts';
 
+const run = promisify(execFile);
 const FIRST_EVENT = 'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1"}}\n\n';
 const body = JSON.stringify({ model: 'claude-sonnet-5-5', max_tokens: 8, stream: true, messages: [{ role: 'user', content: 'hi' }] });
 
@@ -63,18 +65,16 @@ test('when the first event comes with the upstream head, the gateway sends head 
     res.write(FIRST_EVENT);
     void finished.then(() => res.end());
   };
+  // The client is another process, idle until the gateway writes: two writes a tick apart reach
+  // it as two reads, where one write is one read.
   const { port } = new URL(h.url);
-  const socket = connect(Number(port), '127.0.0.1');
-  const firstRead = await new Promise<string>((resolve, reject) => {
-    socket.once('data', (chunk) => resolve(chunk.toString('utf8')));
-    socket.once('error', reject);
-    socket.write(
-      `POST /v1/messages HTTP/1.1\r\nhost: gateway\r\ncontent-type: application/json\r\nanthropic-version: 2023-06-01\r\n` +
-        `authorization: Bearer ${h.token}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
-  });
+  const request =
+    `POST /v1/messages HTTP/1.1\r\nhost: gateway\r\ncontent-type: application/json\r\nanthropic-version: 2023-06-01\r\n` +
+    `authorization: Bearer ${h.token}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const client = `const s = require('node:net').connect(${Number(port)}, '127.0.0.1', () => s.write(${JSON.stringify(request)}));
+    s.once('data', (chunk) => { process.stdout.write(chunk.toString('utf8')); s.destroy(); });`;
+  const { stdout } = await run(process.execPath, ['-e', client], { timeout: 20_000 });
   finish();
-  socket.destroy();
-  assert.match(firstRead, /^HTTP\/1\.1 200 OK\r\n/);
-  assert.ok(firstRead.includes('"type":"message_start"'), `the first read held only: ${JSON.stringify(firstRead.slice(0, 80))}…`);
+  assert.match(stdout, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.ok(stdout.includes('"type":"message_start"'), `the first read held only: ${JSON.stringify(stdout.slice(0, 80))}…`);
 });
