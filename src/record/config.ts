@@ -29,8 +29,13 @@ export const recordingConfigSchema = z
     checkpointIntervalMs: z.number().int().positive().default(60_000),
     /** How long close() keeps building records; exchanges still waiting then are saved raw, built at the next start. */
     closeBuildBudgetMs: z.number().int().nonnegative().default(2_000),
-    /** Where records are built: a worker thread, off the serving thread (SCRIBE_RECORD_WORKER=off: the serving thread). */
-    buildIn: z.enum(['worker', 'thread']).default('worker'),
+    /**
+     * Where records are built (SCRIBE_RECORD_WORKER=on|off): a worker thread, or the serving
+     * thread. `auto`: a worker on Node; the serving thread on Bun and Deno, where side-by-side
+     * runs showed the worker costing throughput at saturation (Bun) and 60-90 MB (Deno) for no
+     * gain in latency (bench/results/bun-deno-ab.md).
+     */
+    buildIn: z.enum(['auto', 'worker', 'thread']).default('auto'),
   })
   .default({
     enabled: true,
@@ -46,7 +51,7 @@ export const recordingConfigSchema = z
     closeUploadTimeoutMs: 5_000,
     checkpointIntervalMs: 60_000,
     closeBuildBudgetMs: 2_000,
-    buildIn: 'worker',
+    buildIn: 'auto',
   });
 
 export type RecordingConfig = z.infer<typeof recordingConfigSchema>;

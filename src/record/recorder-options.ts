@@ -18,7 +18,7 @@ export interface RecorderOptions {
   /** Where each checkpoint is logged; by default `log`. */
   publishCheckpoint?: (checkpoint: { name: string; jws: string }) => void;
   /** Where records are built, when not as the config says (`recording.buildIn`). */
-  buildIn?: 'worker' | 'thread';
+  buildIn?: 'auto' | 'worker' | 'thread';
 }
 
 export interface RecorderStats {
@@ -49,7 +49,10 @@ export interface ScribeRecorder extends Recorder {
   stats(): RecorderStats;
 }
 
-/** Whether records are built in a worker: the options' choice, else the config's (a worker by default). */
-export function workerWanted(options: RecorderOptions, config: { buildIn?: 'worker' | 'thread' }): boolean {
-  return (options.buildIn ?? config.buildIn ?? 'worker') === 'worker';
+/** Whether records are built in a worker: the options' choice, else the config's; `auto` means on Node. */
+export function workerWanted(options: RecorderOptions, config: { buildIn?: 'auto' | 'worker' | 'thread' }): boolean {
+  const choice = options.buildIn ?? config.buildIn ?? 'auto';
+  if (choice !== 'auto') return choice === 'worker';
+  const runtime = globalThis as { Bun?: unknown; Deno?: unknown };
+  return runtime.Bun === undefined && runtime.Deno === undefined;
 }

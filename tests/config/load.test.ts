@@ -21,7 +21,7 @@ test('with nothing set, the embedded defaults of the contract apply', async () =
   assert.equal(config.recording.store, 'file:./data/sessions');
   assert.equal(config.recording.spoolDir, './data/spool');
   assert.equal(config.masking.enabled, true);
-  assert.equal(config.recording.buildIn, 'worker');
+  assert.equal(config.recording.buildIn, 'auto');
   assert.deepEqual(config.identity.issuers, []);
 });
 

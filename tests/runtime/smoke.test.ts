@@ -63,7 +63,7 @@ test('records are built in a worker thread, and a worker that dies has its excha
   const dataDir = await mkdtemp(join(tmpdir(), 'scribe-smoke-worker-'));
   try {
     const config = recordingConfigSchema.parse({ store: `file:${join(dataDir, 'store')}`, spoolDir: join(dataDir, 'spool'), batchMaxAgeMs: 20 });
-    const recorder = await createRecorder(config, { log: () => {} });
+    const recorder = await createRecorder(config, { log: () => {}, buildIn: 'worker' });
     assert.equal(recorder.stats().builtIn, 'worker');
     const body = new TextEncoder().encode(JSON.stringify({ model: 'claude-sonnet-5-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }));
     const ids: string[] = [];
@@ -80,6 +80,19 @@ test('records are built in a worker thread, and a worker that dies has its excha
     const records = await readRecords(await openSink(config.store));
     assert.deepEqual(records.map((r) => r.id).sort(), ids);
     assert.deepEqual(records.map((r) => r.chain.seq).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5]);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('by default records are built in a worker on Node, and on the serving thread on Bun and Deno', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'scribe-smoke-default-'));
+  try {
+    const config = recordingConfigSchema.parse({ store: `file:${join(dataDir, 'store')}`, spoolDir: join(dataDir, 'spool') });
+    const recorder = await createRecorder(config, { log: () => {} });
+    const onNode = !('Bun' in globalThis) && !('Deno' in globalThis);
+    assert.equal(recorder.stats().builtIn, onNode ? 'worker' : 'thread');
+    await recorder.close();
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
