@@ -17,7 +17,6 @@ export class UsageWatcher {
 
   /** Hot path: keeps a reference, nothing else. */
   chunk(bytes: Uint8Array): void {
-    this.read = undefined;
     if (this.headBytes < 4096) {
       this.head.push(bytes);
       this.headBytes += bytes.byteLength;
@@ -51,7 +50,7 @@ export class UsageWatcher {
     return { input, output, model: /"model"\s*:\s*"([^"\\]{1,100})"/.exec(head)?.[1] ?? '' };
   }
 
-  /** Decoded once, after the end: one decode of the joined chunks, not one per chunk. */
+  /** Decoded once, after the last chunk (nothing reads usage earlier): one decode of the joined chunks. */
   private texts(): { head: string; all: string } {
     if (this.read) return this.read;
     const decoder = new TextDecoder();
