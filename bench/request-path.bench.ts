@@ -23,6 +23,7 @@ import { nodeTransport } from '../src/runtime/node-transport.ts';
 import { fetchTransport, type UpstreamTransport } from '../src/upstream/transport.ts';
 import { buildRequestBody, realisticScenario } from './simulator/scenario.ts';
 import { quantileSorted, sortedCopy } from './report/quantiles.ts';
+import { HeaderList } from '../src/http/header-list.ts';
 
 const ROUNDS = 200;
 const BURST = 64;
@@ -54,7 +55,7 @@ try {
   /** Upstream stages: time to the response headers, and to the first body chunk. */
   const upstream = async (transport: UpstreamTransport): Promise<{ headers: number; firstChunk: number }> => {
     const t0 = performance.now();
-    const reply = await transport.send({ url: upstreamUrl, method: 'POST', headers: new Headers({ 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'accept-encoding': 'identity' }), body, signal: new AbortController().signal });
+    const reply = await transport.send({ url: upstreamUrl, method: 'POST', headers: new HeaderList({ 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'accept-encoding': 'identity' }), body, signal: new AbortController().signal });
     const headers = performance.now() - t0;
     await reply.body!.read();
     const firstChunk = performance.now() - t0;

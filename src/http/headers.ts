@@ -2,6 +2,8 @@
  * Which headers cross the gateway. Requests keep what the Messages API and Claude Code use;
  * credentials and connection-level headers stay behind, since the gateway adds its own.
  */
+import { HeaderList } from './header-list.ts';
+
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer',
   'transfer-encoding', 'upgrade', 'host', 'content-length', 'expect', 'accept-encoding',
@@ -25,36 +27,41 @@ export function isForwardableRequestHeader(name: string): boolean {
   return false;
 }
 
-/** The caller's headers the upstream may see (the connection adds credentials itself). */
-export function forwardableRequestHeaders(incoming: Headers): Headers {
-  const out = new Headers();
-  incoming.forEach((value, name) => {
-    if (isForwardableRequestHeader(name)) out.set(name, value);
-  });
-  return out;
-}
-
-/** The same headers as a plain record, for the exchange record. */
-export function recordableRequestHeaders(incoming: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  incoming.forEach((value, name) => {
-    if (isForwardableRequestHeader(name)) out[name] = value;
-  });
-  return out;
+/** The caller's headers as the upstream gets them (credentials are the connection's to add) and as the record keeps them. */
+export interface RequestHeaderViews {
+  forwardable: HeaderList;
+  recordable: Record<string, string>;
 }
 
 /**
  * Both of the above from one pass over the caller's headers (on Node, iterating a request's
  * headers builds and sorts them each time).
  */
-export function requestHeaderViews(incoming: Headers): { forwardable: Headers; recordable: Record<string, string> } {
-  const forwardable = new Headers();
+export function requestHeaderViews(incoming: Headers): RequestHeaderViews {
+  const forwardable = new HeaderList();
   const recordable: Record<string, string> = {};
   incoming.forEach((value, name) => {
     if (!isForwardableRequestHeader(name)) return;
     forwardable.set(name, value);
     recordable[name] = value;
   });
+  return { forwardable, recordable };
+}
+
+/**
+ * The same from the header lines as a server received them (name, value, ...; names in any
+ * case): a name sent twice is one header, its values joined as Web Headers join them.
+ */
+export function requestHeaderViewsOfLines(lines: readonly string[]): RequestHeaderViews {
+  const forwardable = new HeaderList();
+  const recordable: Record<string, string> = {};
+  for (let i = 0; i < lines.length; i += 2) {
+    const name = lines[i]!.toLowerCase();
+    if (!isForwardableRequestHeader(name)) continue;
+    const value = lines[i + 1]!;
+    forwardable.append(name, value);
+    recordable[name] = forwardable.get(name)!;
+  }
   return { forwardable, recordable };
 }
 

@@ -1,4 +1,5 @@
 import { GatewayError } from '../http/errors.ts';
+import type { ClientSignal } from '../http/native-request.ts';
 import type { Connection, UpstreamCall } from '../upstream/connection.ts';
 import type { UpstreamReply, UpstreamTransport } from '../upstream/transport.ts';
 
@@ -16,7 +17,7 @@ export interface UpstreamExchange {
 export async function fetchUpstream(options: {
   connection: Connection;
   call: UpstreamCall;
-  clientSignal: AbortSignal | undefined;
+  clientSignal: ClientSignal | undefined;
   headersTimeoutMs: number;
   transport: UpstreamTransport;
 }): Promise<UpstreamExchange> {

@@ -14,7 +14,7 @@ export async function maskedMessage(
   onFinding: (finding: RedactionFinding) => void,
   observer: RelayObserver,
   headers: Headers,
-  limits: { idleTimeoutMs: number; abort: (reason: string) => void; clientSignal: AbortSignal | undefined },
+  limits: { idleTimeoutMs: number; abort: (reason: string) => void; clientSignal: { readonly aborted: boolean } | undefined },
 ): Promise<Response> {
   let bytes: Uint8Array;
   try {

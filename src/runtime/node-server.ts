@@ -7,6 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { getRequestListener } from '@hono/node-server';
 import type { Gateway } from '../app.ts';
 import { relayOf, servedDirectly, type ByteSink } from '../stream/relay.ts';
+import { offerNative } from '../http/native-request.ts';
+import { nodeRequest } from './node-request.ts';
 
 /** @hono/node-server leaves a response alone when it carries this header and no body. */
 const ALREADY_SENT = { status: 200, headers: new Headers({ 'x-hono-already-sent': 'true' }), body: null } as unknown as Response;
@@ -76,6 +78,7 @@ export function gatewayListener(gateway: Gateway): (incoming: IncomingMessage, o
   const listener = getRequestListener(async (request, env) => {
     // Every relayed response of this server is written by writeRelayed, never read as a Web stream.
     servedDirectly(request);
+    offerNative(request, nodeRequest(env.incoming as IncomingMessage, env.outgoing as ServerResponse));
     const response = await gateway.fetch(request);
     return writeRelayed(response, env.outgoing as ServerResponse) ? ALREADY_SENT : declareChunked(response);
   });

@@ -23,7 +23,7 @@ export function nodeTransport(): NodeTransport {
           origin,
           path,
           method: outgoing.method as 'POST',
-          headers: outgoing.headers,
+          headers: outgoing.headers.flat(),
           body: outgoing.body ?? null,
           signal: outgoing.signal,
         });

@@ -29,7 +29,7 @@ export interface RelayOptions {
   /** Stops the upstream request (client gone, or idle too long). */
   abortUpstream(reason: string): void;
   /** The caller's request signal: a read that fails after it aborted is the caller leaving. */
-  clientSignal?: AbortSignal | undefined;
+  clientSignal?: { readonly aborted: boolean } | undefined;
   /** Server-sent events: a failure midway is told to the client as an error event. */
   sse: boolean;
   observer: RelayObserver;

@@ -1,3 +1,4 @@
+import type { HeaderList } from '../http/header-list.ts';
 import type { ConnectionSwitches } from './switches.ts';
 
 /**
@@ -18,7 +19,7 @@ export interface UpstreamCall {
   path: string;
   /** The raw query string including its "?", or "". Forwarded byte for byte. */
   query: string;
-  headers: Headers;
+  headers: HeaderList;
   body: Uint8Array | undefined;
   /** The parsed body when it is JSON; connections that must rewrite it (Vertex) use it. */
   json: unknown;
@@ -28,7 +29,7 @@ export interface UpstreamCall {
 
 export interface UpstreamRequest {
   url: string;
-  headers: Headers;
+  headers: HeaderList;
   body: Uint8Array | undefined;
 }
 

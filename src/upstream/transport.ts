@@ -3,6 +3,7 @@
  * back. The Web-standard fetch is the transport on every runtime; a runtime with a faster
  * client of its own gives the gateway another (src/runtime/node-transport.ts on Node).
  */
+import type { HeaderList } from '../http/header-list.ts';
 
 /** The body of an upstream response, read chunk by chunk (a ReadableStream's reader fits). */
 export interface ChunkReader {
@@ -40,7 +41,7 @@ export interface UpstreamReply {
 export interface OutgoingRequest {
   url: string;
   method: string;
-  headers: Headers;
+  headers: HeaderList;
   body: Uint8Array | undefined;
   /** Aborting it ends the request, or the body's reading once the headers are in. */
   signal: AbortSignal;
@@ -57,7 +58,7 @@ export function fetchTransport(fetcher: typeof fetch): UpstreamTransport {
     async send(request) {
       const response = await fetcher(request.url, {
         method: request.method,
-        headers: request.headers,
+        headers: request.headers.pairs(),
         body: request.body as BodyInit | undefined,
         signal: request.signal,
         redirect: 'manual',

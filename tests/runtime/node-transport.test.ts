@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { nodeTransport, splitUrl } from '../../src/runtime/node-transport.ts';
+import { HeaderList } from '../../src/http/header-list.ts';
 
 test('an upstream URL splits into the origin and the path with its query, a base path kept', () => {
   assert.deepEqual(splitUrl('https://api.anthropic.com/v1/messages?beta=true'), { origin: 'https://api.anthropic.com', path: '/v1/messages?beta=true' });
@@ -30,7 +31,7 @@ test('the transport sends method, path, query, headers and body to the upstream 
     const reply = await transport.send({
       url: `${base}/v1/messages?beta=true`,
       method: 'POST',
-      headers: new Headers({ 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }),
+      headers: new HeaderList({ 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }),
       body: new TextEncoder().encode('{"model":"m"}'),
       signal: new AbortController().signal,
     });

@@ -4,12 +4,13 @@ import { vertexConnection } from '../../src/upstream/vertex.ts';
 import { anthropicConnection } from '../../src/upstream/anthropic.ts';
 import { GatewayError } from '../../src/http/errors.ts';
 import type { UpstreamCall } from '../../src/upstream/connection.ts';
+import { HeaderList } from '../../src/http/header-list.ts';
 
 const config = { type: 'vertex' as const, projectId: 'my-project', region: 'us-east5' };
 
 function call(path: string, json: unknown, method = 'POST'): UpstreamCall {
   const body = json === undefined ? undefined : new TextEncoder().encode(JSON.stringify(json));
-  return { method, path, query: '', headers: new Headers({ 'anthropic-beta': 'x', 'content-type': 'application/json' }), body, json };
+  return { method, path, query: '', headers: new HeaderList({ 'anthropic-beta': 'x', 'content-type': 'application/json' }), body, json };
 }
 
 test('a streamed message goes to the model\'s streamRawPredict with the model moved out of the body', async () => {
@@ -66,7 +67,7 @@ test('on an Anthropic connection a Vertex-format call is mapped: model into the 
   const anthropic = anthropicConnection('default', 'https://api.example.test/', 'sk-upstream');
   const address = { project: 'p', region: 'r', model: 'claude-sonnet-5-5', method: 'streamRawPredict' as const };
   const json = { anthropic_version: 'vertex-2023-10-16', max_tokens: 5, messages: [] };
-  const streamed = await anthropic.prepare({ ...call('/v1/projects/p/locations/r/publishers/anthropic/models/claude-sonnet-5-5:streamRawPredict', json), headers: new Headers(), vertex: address });
+  const streamed = await anthropic.prepare({ ...call('/v1/projects/p/locations/r/publishers/anthropic/models/claude-sonnet-5-5:streamRawPredict', json), headers: new HeaderList(), vertex: address });
   assert.equal(streamed.url, 'https://api.example.test/v1/messages');
   assert.deepEqual(JSON.parse(new TextDecoder().decode(streamed.body)), { model: 'claude-sonnet-5-5', max_tokens: 5, messages: [], stream: true });
   assert.equal(streamed.headers.get('anthropic-version'), '2023-06-01');
