@@ -13,7 +13,7 @@ export class UsageWatcher {
   /** The last chunks, in a ring: no per-chunk array shuffling on the hot path. */
   private readonly tail: Uint8Array[] = [];
   private tailNext = 0;
-  private read: { head: string; all: string } | undefined;
+  private read: { head: string; joined: string; tail: string } | undefined;
 
   /** Hot path: keeps a reference, nothing else. */
   chunk(bytes: Uint8Array): void {
@@ -34,29 +34,41 @@ export class UsageWatcher {
 
   /** The usage the response reported, as the Messages API names it (0 where it said nothing). */
   counts(): { input_tokens: number; cache_creation_input_tokens: number; output_tokens: number } {
-    const { head, all } = this.texts();
+    const { head } = this.texts();
     return {
       input_tokens: lastNumber(head, 'input_tokens'),
       cache_creation_input_tokens: lastNumber(head, 'cache_creation_input_tokens'),
-      output_tokens: lastNumber(all, 'output_tokens'),
+      output_tokens: this.outputTokens(),
     };
   }
 
   /** Input and output tokens, and the model the upstream says answered ("" when it said none). */
   usage(): { input: number; output: number; model: string } {
-    const { head, all } = this.texts();
+    const { head } = this.texts();
     const input = lastNumber(head, 'input_tokens') + lastNumber(head, 'cache_creation_input_tokens');
-    const output = lastNumber(all, 'output_tokens');
+    const output = this.outputTokens();
     return { input, output, model: /"model"\s*:\s*"([^"\\]{1,100})"/.exec(head)?.[1] ?? '' };
   }
 
+  /** The final output count: the last one in stream order, so the tail's when it has one. */
+  private outputTokens(): number {
+    const { joined, tail } = this.texts();
+    const last = lastNumber(tail, 'output_tokens', -1);
+    return last >= 0 ? last : lastNumber(joined, 'output_tokens');
+  }
+
   /** Decoded once, after the last chunk (nothing reads usage earlier): one decode of the joined chunks. */
-  private texts(): { head: string; all: string } {
+  private texts(): { head: string; joined: string; tail: string } {
     if (this.read) return this.read;
     const decoder = new TextDecoder();
-    const head = decoder.decode(concatChunks(this.head));
+    const joined = decoder.decode(concatChunks(this.head));
+    // A stream's input tokens and model are in its first event (message_start); the rest of the
+    // head is deltas, which every pattern would otherwise scan. Anything else is read whole.
+    const end = joined.indexOf('\n\n');
+    const first = end < 0 ? joined : joined.slice(0, end);
+    const head = first.includes('input_tokens') ? first : joined;
     const tail = decoder.decode(concatChunks([...this.tail.slice(this.tailNext), ...this.tail.slice(0, this.tailNext)]));
-    this.read = { head, all: head + tail };
+    this.read = { head, joined, tail };
     return this.read;
   }
 }
@@ -64,13 +76,13 @@ export class UsageWatcher {
 /** One compiled pattern per field, made once (matchAll works on a copy, so sharing is safe). */
 const fieldPatterns = new Map<string, RegExp>();
 
-function lastNumber(text: string, field: string): number {
+function lastNumber(text: string, field: string, none = 0): number {
   let pattern = fieldPatterns.get(field);
   if (pattern === undefined) {
     pattern = new RegExp(`"${field}"\\s*:\\s*(\\d+)`, 'g');
     fieldPatterns.set(field, pattern);
   }
-  let value = 0;
+  let value = none;
   for (const match of text.matchAll(pattern)) value = Number(match[1]);
   return value;
 }

@@ -22,3 +22,17 @@ test('a response without usage counts nothing', () => {
   usage.chunk(encode('{"type":"error","error":{"type":"api_error","message":"boom"}}'));
   assert.equal(usage.total(), 0);
 });
+
+test('a stream\'s input tokens and model are read from its first event, with deltas after it in the same chunk', () => {
+  const usage = new UsageWatcher();
+  usage.chunk(encode('event: message_start\ndata: {"type":"message_start","message":{"model":"claude-sonnet-5-5","usage":{"input_tokens":12,"cache_creation_input_tokens":3,"output_tokens":1}}}\n\n'
+    + `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hello"}}\n\n`));
+  usage.chunk(encode('event: message_delta\ndata: {"type":"message_delta","usage":{"output_tokens":9}}\n\n'));
+  assert.deepEqual(usage.usage(), { input: 15, output: 9, model: 'claude-sonnet-5-5' });
+});
+
+test('a JSON answer, with no events, is read whole for its usage', () => {
+  const usage = new UsageWatcher();
+  usage.chunk(encode('{"id":"msg_1","model":"claude-sonnet-5-5","content":[{"type":"text","text":"hi"}],"usage":{"input_tokens":4,"output_tokens":2}}'));
+  assert.deepEqual(usage.usage(), { input: 4, output: 2, model: 'claude-sonnet-5-5' });
+});
