@@ -163,6 +163,13 @@ export function parseIndexText(text: string): BatchIndex[] {
   return out;
 }
 
+/** The header of an index from its first line alone (UTF-8 bytes), or undefined when that line is not one. */
+export function parseIndexHeader(text: Uint8Array): BatchIndexHeader | undefined {
+  const end = text.indexOf(10);
+  const value = JSON.parse(new TextDecoder().decode(end < 0 ? text : text.subarray(0, end))) as Partial<BatchIndexHeader> | null;
+  return value?.index === INDEX_VERSION && typeof value.batch === 'string' ? (value as BatchIndexHeader) : undefined;
+}
+
 export function decodeIndex(bytes: Uint8Array): BatchIndex[] {
   return parseIndexText(gunzipSync(bytes, { chunkSize: outputSizeHint(bytes) }).toString('utf8'));
 }

@@ -8,11 +8,14 @@
 import { sha256Hex } from '../record/hash.ts';
 import type { Sink } from './sink.ts';
 import type { Spool } from './spool.ts';
-import { gunzipSync } from 'node:zlib';
-import { batchIndexText, encodeBatchIndex, parseIndexText } from '../record/batch-index.ts';
+import { gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { batchIndexText, encodeBatchIndex, parseIndexHeader } from '../record/batch-index.ts';
 import { indexName } from './batch-names.ts';
 import { indexBatchFile } from './batch-indexing.ts';
 import type { SegmentWriter } from './segment-writer.ts';
+
+const gunzipAsync = promisify(gunzip);
 
 export interface UploaderOptions {
   retryMinMs: number;
@@ -103,9 +106,10 @@ export class Uploader {
       this.options.log(`store already holds a different ${target}; left as it is (scribe verify reports it)`);
     }
     if (!this.options.segments) return;
-    const text = spooled ? gunzipSync(spooled).toString('utf8') : batchIndexText(built!.header, built!.entries);
-    const [index] = spooled ? parseIndexText(text) : [built!];
-    if (index) this.options.segments.stored(index.header, text);
+    // Unzipped on libuv's threads and kept as bytes: only the header line is read here.
+    const text = spooled ? await gunzipAsync(spooled) : batchIndexText(built!.header, built!.entries);
+    const header = spooled ? parseIndexHeader(text as Uint8Array) : built!.header;
+    if (header) this.options.segments.stored(header, text);
   }
 
   private async upload(name: string): Promise<void> {
