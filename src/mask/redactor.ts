@@ -61,7 +61,8 @@ export class Redactor {
   /** Code units seen so far, and the most recent of them by position modulo RING. */
   private seen = 0;
   private ring = new Uint16Array(RING);
-  private scratch = new Uint16Array(RING);
+  /** The ring's stand-in for texts too long to read in place; made on the first one (most never come). */
+  private scratch: Uint16Array<ArrayBuffer> | undefined;
   private state = 0;
   private released = 0;
   private lastEnd = 0;
@@ -108,7 +109,7 @@ export class Redactor {
     // (and a keyword still forming, already released) stays intact as long as fewer than
     // RING - LOOKBEHIND - its length units were written: longer texts work on a copy.
     const direct = to - from < RING - LOOKBEHIND - automaton.depth[this.state]!;
-    const ring = direct ? this.ring : this.scratch;
+    const ring = direct ? this.ring : (this.scratch ??= new Uint16Array(RING));
     if (!direct) ring.set(this.ring);
     let seen = this.seen;
     let state = this.state;

@@ -22,6 +22,8 @@ const DELTA = bytes('{"type":"content_block_delta","index":');
 const TEXT_DELTA = bytes(',"delta":{"type":"text_delta","text":"');
 const THINKING_DELTA = bytes(',"delta":{"type":"thinking_delta","thinking":"');
 const SIGNATURE_DELTA = bytes(',"delta":{"type":"signature_delta"');
+const INPUT_JSON_DELTA = bytes(',"delta":{"type":"input_json_delta","partial_json":"');
+const BLOCK_STOP = bytes('{"type":"content_block_stop","index":');
 const DELTA_TAIL = bytes('"}}');
 /** Events that never need a look: their data starts with one of these. */
 const UNTOUCHED = ['message_start', 'message_delta', 'message_stop', 'ping'].map((t) => bytes(`{"type":"${t}"`));
@@ -132,9 +134,18 @@ export class SseMasker {
         } else if (startsWithBytes(buf, p, THINKING_DELTA) && startsWithBytes(buf, canonicalEnd, DELTA_TAIL)) {
           const block = this.block(index, 'thinking');
           if (block.kind === 'thinking' && block.redactor.passJsonString(buf, p + THINKING_DELTA.length, canonicalEnd) !== false) return undefined;
+        } else if (startsWithBytes(buf, p, INPUT_JSON_DELTA) && startsWithBytes(buf, canonicalEnd, DELTA_TAIL)) {
+          const block = this.block(index, 'json');
+          if (block.kind === 'json') return this.canonicalJson(block.masker, buf, from, p + INPUT_JSON_DELTA.length, canonicalEnd, to);
         } else if (startsWithBytes(buf, p, SIGNATURE_DELTA)) {
           return undefined;
         }
+      } else if (startsWithBytes(buf, start, BLOCK_STOP)) {
+        let p = start + BLOCK_STOP.length;
+        let index = 0;
+        const digits = p;
+        while (buf[p]! >= 48 && buf[p]! <= 57) index = index * 10 + buf[p++]! - 48;
+        if (p > digits && p + 1 === data.end && buf[p] === 125) return this.stop(buf, from, to, index);
       } else {
         for (const prefix of UNTOUCHED) if (startsWithBytes(buf, start, prefix)) return undefined;
       }
@@ -162,6 +173,21 @@ export class SseMasker {
     }
     if (typeof text !== 'string') return this.parsedEvent(buf, from, to);
     const out = redactor.push(text);
+    if (out === text) return undefined;
+    if (out === '') return DROPPED;
+    return [buf.subarray(from, textStart), escapeJson(out), buf.subarray(textEnd, to)];
+  }
+
+  /** An input_json_delta in the API's own layout: only its partial_json string is decoded, and a changed event is rebuilt around it. */
+  private canonicalJson(masker: JsonInputMasker, buf: Uint8Array, from: number, textStart: number, textEnd: number, to: number): readonly Piece[] | undefined {
+    let text: unknown;
+    try {
+      text = JSON.parse(this.decoder.decode(buf.subarray(textStart - 1, textEnd + 1)));
+    } catch {
+      return this.parsedEvent(buf, from, to);
+    }
+    if (typeof text !== 'string') return this.parsedEvent(buf, from, to);
+    const out = masker.push(text);
     if (out === text) return undefined;
     if (out === '') return DROPPED;
     return [buf.subarray(from, textStart), escapeJson(out), buf.subarray(textEnd, to)];

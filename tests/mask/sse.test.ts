@@ -125,6 +125,24 @@ test('tool input: secrets inside JSON strings are redacted and the input stays v
   assert.deepEqual(findings.map((f) => [f.rule, f.block, f.original]), [['github-pat', 1, github.slice(4)]]);
 });
 
+test('tool input and block ends written in any JSON layout are masked the same as the API\'s own layout', async () => {
+  const input = JSON.stringify({ env: { GITHUB_TOKEN: github }, note: 'ok' });
+  const fragments = [input.slice(0, 20), input.slice(20, 31), input.slice(31)];
+  const canonical = fragments.map((f) => jsonDelta(1, f)).join('') + blockStop(1);
+  // Key order changed and spaces added: the same events to any JSON reader.
+  const loose = fragments.map((f) => `event: content_block_delta\ndata: {"delta": {"partial_json": ${JSON.stringify(f)}, "type": "input_json_delta"}, "index": 1, "type": "content_block_delta"}\n\n`).join('')
+    + 'event: content_block_stop\ndata: { "type": "content_block_stop", "index": 1 }\n\n';
+  const results = [];
+  for (const deltas of [canonical, loose]) {
+    const stream = messageStart() + blockStart(1, { type: 'tool_use', id: 'toolu_1', name: 'bash', input: {} }) + deltas + messageStop();
+    const { findings, onFinding } = collector();
+    const out = text(await run(masker.sse(onFinding), [bytes(stream)]));
+    results.push({ input: JSON.parse(assemble(parseEvents(out)).json.get(1)!), findings: findings.map((f) => [f.rule, f.block]) });
+  }
+  assert.equal(results[0]!.input.env.GITHUB_TOKEN, 'ghp_[REDACTED:github-pat]');
+  assert.deepEqual(results[1], results[0]);
+});
+
 test('masking off: bytes pass through untouched', async () => {
   const off = createMasker(config({ enabled: false }));
   const chunks = [bytes(textMessage([github]))];
