@@ -136,7 +136,7 @@ export class SseMasker {
           if (block.kind === 'thinking' && block.redactor.passJsonString(buf, p + THINKING_DELTA.length, canonicalEnd) !== false) return undefined;
         } else if (startsWithBytes(buf, p, INPUT_JSON_DELTA) && startsWithBytes(buf, canonicalEnd, DELTA_TAIL)) {
           const block = this.block(index, 'json');
-          if (block.kind === 'json') return this.canonicalJson(block.masker, buf, from, p + INPUT_JSON_DELTA.length, canonicalEnd, to);
+          if (block.kind === 'json') return this.viaString((json) => block.masker.push(json), buf, from, p + INPUT_JSON_DELTA.length, canonicalEnd, to);
         } else if (startsWithBytes(buf, p, SIGNATURE_DELTA)) {
           return undefined;
         }
@@ -165,21 +165,15 @@ export class SseMasker {
       if (held === '' && cut === textStart) return DROPPED;
       return [buf.subarray(from, textStart), escapeJson(held), buf.subarray(textStart, cut), buf.subarray(textEnd, to)];
     }
-    let text: unknown;
-    try {
-      text = JSON.parse(this.decoder.decode(buf.subarray(textStart - 1, textEnd + 1)));
-    } catch {
-      return this.parsedEvent(buf, from, to);
-    }
-    if (typeof text !== 'string') return this.parsedEvent(buf, from, to);
-    const out = redactor.push(text);
-    if (out === text) return undefined;
-    if (out === '') return DROPPED;
-    return [buf.subarray(from, textStart), escapeJson(out), buf.subarray(textEnd, to)];
+    return this.viaString((text) => redactor.push(text), buf, from, textStart, textEnd, to);
   }
 
-  /** An input_json_delta in the API's own layout: only its partial_json string is decoded, and a changed event is rebuilt around it. */
-  private canonicalJson(masker: JsonInputMasker, buf: Uint8Array, from: number, textStart: number, textEnd: number, to: number): readonly Piece[] | undefined {
+  /**
+   * A delta in the API's own layout whose string (between textStart and textEnd) is decoded
+   * alone and given to `mask`; a changed event is rebuilt around what it returns. A string
+   * that does not decode sends the event down the general path.
+   */
+  private viaString(mask: (text: string) => string, buf: Uint8Array, from: number, textStart: number, textEnd: number, to: number): readonly Piece[] | undefined {
     let text: unknown;
     try {
       text = JSON.parse(this.decoder.decode(buf.subarray(textStart - 1, textEnd + 1)));
@@ -187,7 +181,7 @@ export class SseMasker {
       return this.parsedEvent(buf, from, to);
     }
     if (typeof text !== 'string') return this.parsedEvent(buf, from, to);
-    const out = masker.push(text);
+    const out = mask(text);
     if (out === text) return undefined;
     if (out === '') return DROPPED;
     return [buf.subarray(from, textStart), escapeJson(out), buf.subarray(textEnd, to)];
