@@ -8,7 +8,7 @@
  * against 0.1 ms for parsing it. Pieces stay small strings, and give the same value.
  */
 import { Buffer } from 'node:buffer';
-import { objectLayout } from '../record/json-layout.ts';
+import { objectLayout } from '../http/json-layout.ts';
 
 /** Below this a body is decoded whole: its string fits V8's regular heap pages. */
 const PIECEWISE_FROM_BYTES = 64 * 1024;

@@ -9,7 +9,7 @@
  * lets the record store it factored. Anything it is unsure of gives undefined, and the caller
  * decodes and checks the body whole.
  */
-import { objectLayout, type Span } from './json-layout.ts';
+import { objectLayout, type Span } from '../http/json-layout.ts';
 import { Buffer } from 'node:buffer';
 import { knownJson, knownJsonBytes, rememberBytes, rememberJson } from './json-texts.ts';
 

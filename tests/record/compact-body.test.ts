@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeCompactObject } from '../../src/record/compact-body.ts';
-import { objectLayout } from '../../src/record/json-layout.ts';
+import { objectLayout } from '../../src/http/json-layout.ts';
 import { decodeJsonBody, encodeBody } from '../../src/record/body-form.ts';
 import { agentSession, claudeCodeProfile } from './agent-session.ts';
 
